@@ -1,0 +1,76 @@
+"""`python -m bot`: run Pactbot with long polling."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, load_environment, settings_from
+
+DESCRIPTION = """\
+Run Pactbot, the Telegram bot of a civic pact, with long polling.
+
+Configuration comes from environment variables; a .env file in the working directory
+(or the file given with --env-file) is read too, and the environment wins.
+
+  BOT_TOKEN               token from @BotFather (required)
+  DATABASE_PATH           SQLite file (default: pactbot.sqlite3)
+  ADMIN_IDS               comma-separated Telegram user ids of pact team owners
+  TELEGRAM_API_BASE_URL   Bot API base for a self-hosted Bot API server,
+                          e.g. http://localhost:8081/bot (default: Telegram's own)
+  TIMEZONE                time zone for schedules and display (default: Europe/Brussels)
+  DEFAULT_LOCALE          nl, fr or en, when a person's language is unknown (default: nl)
+  DIGEST_CHAT_ID          channel or group id (or @name) that receives the digest
+
+SIGINT and SIGTERM stop the bot cleanly."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--env-file", type=Path, help="read configuration from this file")
+    parser.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from(load_environment(args.env_file))
+    except ConfigError as error:
+        print(f"pactbot: {error}", file=sys.stderr)
+        return 2
+
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    app = build_application(settings)
+    try:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print(
+            "pactbot: BOT_TOKEN was refused by Telegram; check it with @BotFather.", file=sys.stderr
+        )
+        return 2
+    except NetworkError as error:
+        where = settings.api_base_url or "Telegram"
+        print(f"pactbot: could not reach the Bot API at {where}: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        print(f"pactbot: DATABASE_PATH {settings.database_path}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

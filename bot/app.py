@@ -1,0 +1,103 @@
+"""The application factory: one place that wires Telegram, the database and the services."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+)
+from telegram.request import BaseRequest
+
+from bot import i18n
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import PactContext
+from bot.persistence import SQLitePersistence
+from bot.services import Services, build_services
+from bot.storage.db import Database
+
+_LOGGER = logging.getLogger(__name__)
+
+PactJobQueue = JobQueue[PactContext]
+
+
+class PactApplication(
+    Application[
+        ExtBot[None], PactContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], PactJobQueue
+    ]
+):
+    services: Services
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        # Store conversation states and drafts as soon as an update is handled, not once a
+        # minute: a restart must continue exactly where the person was.
+        await self.update_persistence()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> PactApplication:
+    """The whole bot; tests and benches pass a fake `request` and a fixed `clock`."""
+    db = Database(settings.database_path)
+    services = build_services(settings, db, clock or SystemClock())
+    builder = (
+        ApplicationBuilder()
+        .application_class(PactApplication)
+        .token(settings.bot_token)
+        .context_types(ContextTypes(context=PactContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .persistence(SQLitePersistence(db, services.clock))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.api_base_url:
+        base = settings.api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = cast(PactApplication, builder.build())
+    app.services = services
+
+    from handlers import register
+
+    register(app)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    pact = cast(PactApplication, app)
+    await pact.services.db.open()
+    i18n.preload()
+    from handlers.commands import publish_commands
+
+    await publish_commands(pact)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await cast(PactApplication, app).services.db.close()
+
+
+ALLOWED_UPDATES = Update.ALL_TYPES

@@ -1,0 +1,34 @@
+"""Every command a person can type, with its one-line description and who may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.i18n import N_
+
+Audience = Literal["everyone", "team", "owner"]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    description: str  # a message id, translated where it is shown
+    audience: Audience = "everyone"
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", N_("Welcome, language and privacy")),
+    Command("help", N_("What I can do for you")),
+    Command("language", N_("Choose Nederlands, Français or English")),
+    Command("cancel", N_("Stop what you are doing")),
+    Command("privacy", N_("What is stored about you and why")),
+    Command("mydata", N_("Get everything stored about you")),
+    Command("forget", N_("Delete everything stored about you")),
+    Command("team", N_("See and change the pact team"), "team"),
+)
+
+
+def commands_for(*, team: bool) -> list[Command]:
+    """Owners see the team commands too; owner-only actions are checked inside them."""
+    return [c for c in COMMANDS if c.audience == "everyone" or team]

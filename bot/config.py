@@ -1,0 +1,109 @@
+"""Typed settings read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot import SUPPORTED_LOCALES
+
+
+class ConfigError(Exception):
+    """A configuration variable is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    bot_token: str
+    database_path: Path
+    admin_ids: frozenset[int]
+    api_base_url: str | None
+    timezone: ZoneInfo
+    default_locale: str
+    digest_chat_id: int | str | None
+
+
+def load_environment(env_file: Path | None = None) -> dict[str, str]:
+    """The process environment over the values of `.env` (the environment wins)."""
+    path = env_file if env_file is not None else Path.cwd() / ".env"
+    values: dict[str, str] = {}
+    if path.is_file():
+        values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    elif env_file is not None:
+        raise ConfigError(f"--env-file: no such file: {env_file}")
+    values.update(os.environ)
+    return values
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    """Validate every variable; the first problem raises ConfigError naming it."""
+    token = env.get("BOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("BOT_TOKEN is not set: put the token from @BotFather in BOT_TOKEN.")
+    if ":" not in token:
+        raise ConfigError(
+            "BOT_TOKEN looks malformed: a token from @BotFather is '<digits>:<text>'."
+        )
+
+    admin_ids: set[int] = set()
+    for part in env.get("ADMIN_IDS", "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            admin_ids.add(int(part))
+        except ValueError:
+            raise ConfigError(
+                f"ADMIN_IDS must be comma-separated Telegram user ids (integers); got {part!r}."
+            ) from None
+
+    tz_name = env.get("TIMEZONE", "").strip() or "Europe/Brussels"
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TIMEZONE {tz_name!r} is not a known time zone; use a name like Europe/Brussels."
+        ) from None
+
+    locale = env.get("DEFAULT_LOCALE", "").strip().lower() or "nl"
+    if locale not in SUPPORTED_LOCALES:
+        raise ConfigError(
+            f"DEFAULT_LOCALE {locale!r} is not supported; "
+            f"use one of {', '.join(SUPPORTED_LOCALES)}."
+        )
+
+    base_url = env.get("TELEGRAM_API_BASE_URL", "").strip() or None
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            "TELEGRAM_API_BASE_URL must start with http:// or https://, "
+            "for example http://localhost:8081/bot."
+        )
+
+    digest_raw = env.get("DIGEST_CHAT_ID", "").strip()
+    digest_chat_id: int | str | None = None
+    if digest_raw:
+        if digest_raw.startswith("@"):
+            digest_chat_id = digest_raw
+        else:
+            try:
+                digest_chat_id = int(digest_raw)
+            except ValueError:
+                raise ConfigError(
+                    "DIGEST_CHAT_ID must be a chat id (an integer such as -1001234567890) "
+                    f"or a channel name starting with @; got {digest_raw!r}."
+                ) from None
+
+    return Settings(
+        bot_token=token,
+        database_path=Path(env.get("DATABASE_PATH", "").strip() or "pactbot.sqlite3"),
+        admin_ids=frozenset(admin_ids),
+        api_base_url=base_url,
+        timezone=timezone,
+        default_locale=locale,
+        digest_chat_id=digest_chat_id,
+    )

@@ -1,0 +1,39 @@
+"""The pact's rules. Nothing here imports `telegram`: handlers translate to and from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.people import People
+from bot.services.privacy import Privacy
+from bot.services.team import Team
+from bot.storage.db import Database
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    people: People
+    team: Team
+    privacy: Privacy
+
+    async def forget_person(self, person_id: int) -> None:
+        """Erase a person everywhere, caches included."""
+        await self.privacy.forget(person_id)
+        self.people.forget_cached(person_id)
+        self.team.forget_cached()
+
+
+def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        people=People(db, clock, settings.default_locale),
+        team=Team(db, clock, settings.admin_ids),
+        privacy=Privacy(db, clock),
+    )

@@ -1,0 +1,1 @@
+"""SQLite storage: the connection, migrations, and one module of SQL per feature."""

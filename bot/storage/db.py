@@ -1,0 +1,143 @@
+"""The database: one write connection guarded by a lock, one read connection, migrations.
+
+An aiosqlite connection is a single transaction, so every write goes through
+`Database.transaction()`, which holds a lock for its whole life: two updates never share
+a transaction. Reads use a second connection; in WAL mode they see the last commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+_LOGGER = logging.getLogger(__name__)
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+Row = sqlite3.Row
+Params = Sequence[Any] | dict[str, Any]
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every shipped migration as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files("bot.storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._open_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Connect and migrate; safe to call more than once."""
+        async with self._open_lock:
+            if self._writer is not None:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            writer = await self._connect()
+            try:
+                await writer.execute("PRAGMA journal_mode=WAL")
+                await _migrate(writer)
+                reader = await self._connect()
+            except BaseException:
+                await writer.close()
+                raise
+            self._writer, self._reader = writer, reader
+
+    async def _connect(self) -> aiosqlite.Connection:
+        # isolation_level=None: no implicit transactions; we say BEGIN IMMEDIATE ourselves.
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        return conn
+
+    async def close(self) -> None:
+        async with self._open_lock:
+            for conn in (self._reader, self._writer):
+                if conn is not None:
+                    await conn.close()
+            self._writer = self._reader = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._writer is not None
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise RuntimeError("the database is not open")
+        return self._reader
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction begun IMMEDIATE, committed on success, rolled back on error."""
+        if self._writer is None:
+            raise RuntimeError("the database is not open")
+        async with self._write_lock:
+            conn = self._writer
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.rollback()
+                raise
+            else:
+                await conn.commit()
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self.reader.execute(sql, params) as cursor:
+            row: Row | None = await cursor.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self.reader.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+async def _migrate(conn: aiosqlite.Connection) -> None:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    async with conn.execute("SELECT version FROM schema_migration") as cursor:
+        applied = {row[0] for row in await cursor.fetchall()}
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        _LOGGER.info("applying migration %04d_%s", version, name)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        # One script, one transaction: a migration is applied whole or not at all.
+        script = (
+            f"BEGIN IMMEDIATE;\n{sql}\n"
+            f"INSERT INTO schema_migration (version, name, applied_at) "
+            f"VALUES ({version}, '{name}', '{now}');\nCOMMIT;"
+        )
+        try:
+            await conn.executescript(script)
+        except BaseException:
+            if conn.in_transaction:
+                await conn.rollback()
+            raise

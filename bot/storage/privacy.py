@@ -1,0 +1,77 @@
+"""What each storage module holds about a person, and the generic export and erasure.
+
+Every storage module that keeps personal data declares it in a module-level
+`PERSONAL_DATA` tuple; `/mydata` and `/forget` find those declarations themselves, so a
+new feature is covered as soon as it declares its tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import pkgutil
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import aiosqlite
+
+import bot.storage
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Rows of `table` whose `column` holds the person's Telegram id.
+
+    `forget="delete"` removes the rows; `"anonymise"` keeps them (they belong to an
+    organisation or to the record of the pact) and clears the column.
+    """
+
+    table: str
+    column: str
+    forget: Literal["delete", "anonymise"] = "delete"
+    also_clear: tuple[str, ...] = ()
+
+
+@cache
+def declarations() -> tuple[PersonalData, ...]:
+    found: list[PersonalData] = []
+    for info in pkgutil.iter_modules(bot.storage.__path__):
+        module = importlib.import_module(f"bot.storage.{info.name}")
+        found.extend(getattr(module, "PERSONAL_DATA", ()))
+    return tuple(found)
+
+
+async def export(conn: aiosqlite.Connection, person_id: int) -> dict[str, list[dict[str, Any]]]:
+    result: dict[str, list[dict[str, Any]]] = {}
+    for item in declarations():
+        # Table and column names come from the declarations in code, never from input.
+        sql = f"SELECT * FROM {item.table} WHERE {item.column} = ?"  # noqa: S608
+        async with conn.execute(sql, (person_id,)) as cursor:
+            rows = [_plain(dict(row)) for row in await cursor.fetchall()]
+        result.setdefault(item.table, []).extend(rows)
+    return result
+
+
+async def forget(conn: aiosqlite.Connection, person_id: int) -> None:
+    """Erase the person; run inside a write transaction."""
+    # Delete dependent rows before the person row, whatever order modules were found in.
+    for item in sorted(declarations(), key=lambda d: d.table == "person"):
+        if item.forget == "delete":
+            sql = f"DELETE FROM {item.table} WHERE {item.column} = ?"  # noqa: S608
+        else:
+            cleared = ", ".join(f"{col} = NULL" for col in (item.column, *item.also_clear))
+            sql = f"UPDATE {item.table} SET {cleared} WHERE {item.column} = ?"  # noqa: S608
+        await conn.execute(sql, (person_id,))
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON columns are shown as JSON, not as strings holding JSON."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, str) and value[:1] in "{[":
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        out[key] = value
+    return out

@@ -1,0 +1,48 @@
+"""Every handler, in order. Order matters: within a group the first match wins.
+
+group 0, in this order:
+  1. conversations (each with /cancel as a fallback), so a typed answer reaches the
+     question it answers;
+  2. commands outside any conversation;
+  3. button presses, routed by the prefix of their data;
+  4. the catch-alls: /cancel with nothing to cancel, unknown commands, stray text, stale
+     buttons.
+Only private chats are served; the digest channel is only written to.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from handlers import callbacks, errors, fallback, help, language, privacy, start, team
+
+if TYPE_CHECKING:
+    from bot.app import PactApplication
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def register(app: PactApplication) -> None:
+    commands = {
+        "start": start.start,
+        "help": help.show_help,
+        "language": language.choose,
+        "privacy": privacy.explain,
+        "mydata": privacy.my_data,
+        "forget": privacy.ask_forget,
+        "team": team.team,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+
+    callbacks.ROUTES.update(
+        {"lang": language.on_button, "privacy": privacy.on_button, "team": team.on_button}
+    )
+    app.add_handler(CallbackQueryHandler(callbacks.route))
+
+    app.add_handler(CommandHandler("cancel", fallback.nothing_to_cancel, filters=PRIVATE))
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, fallback.unknown_command))
+    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, fallback.stray_text))
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,84 @@
+"""Small helpers every handler module uses: replying, refusing, buttons."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ConversationHandler
+
+from bot.context import PactContext
+from bot.services.errors import ServiceError
+
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
+
+def esc(text: object) -> str:
+    """Escape anything a person typed before it goes into an HTML message."""
+    return html.escape(str(text), quote=False)
+
+
+def keyboard(rows: Buttons) -> InlineKeyboardMarkup:
+    """Rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def chat_id_of(update: Update) -> int:
+    if update.effective_chat is None:
+        raise ValueError("update without a chat")
+    return update.effective_chat.id
+
+
+async def send(
+    update: Update, context: PactContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    return await context.bot.send_message(chat_id_of(update), text, reply_markup=markup)
+
+
+async def show(
+    update: Update, context: PactContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answer a button press by replacing its message; answer a typed message with a new one."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.answer()
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await send(update, context, text, markup)
+
+
+def error_text(context: PactContext, error: ServiceError) -> str:
+    params = {k: esc(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return context.i18n.gettext(error.message).format(**params)
+
+
+async def refuse(update: Update, context: PactContext, error: ServiceError) -> None:
+    """Say no politely: as a pop-up on a button press, as a message otherwise."""
+    text = error_text(context, error)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await send(update, context, text)
+
+
+def end_conversations(context: PactContext, user_id: int) -> None:
+    """Drop every conversation this person is in (used when their data is erased)."""
+    for handlers in context.application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler):
+                for key in list(handler._conversations):
+                    if key and key[-1] == user_id:
+                        handler._update_state(ConversationHandler.END, key)
+
+
+def user_id_of(update: Update) -> int:
+    if update.effective_user is None:
+        raise ValueError("update without a user")
+    return update.effective_user.id
+
+
+AnyDict = dict[str, Any]

@@ -1,0 +1,43 @@
+"""/language: switch between Nederlands, Français and English."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import SUPPORTED_LOCALES
+from bot.context import PactContext
+from bot.i18n import LANGUAGE_NAMES, N_
+from bot.services.errors import NotAllowed
+from handlers.commands import publish_team_commands
+from handlers.common import keyboard, refuse, send, show, user_id_of
+
+
+def language_keyboard(current: str) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [
+                (("✓ " if code == current else "") + LANGUAGE_NAMES[code], f"lang:set:{code}")
+                for code in SUPPORTED_LOCALES
+            ]
+        ]
+    )
+
+
+async def choose(update: Update, context: PactContext) -> None:
+    """Shows the three languages as buttons, the current one ticked."""
+    t = context.i18n
+    await send(update, context, t.gettext("Choose your language."), language_keyboard(t.locale))
+
+
+async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
+    """`lang:set:<code>`: store the choice and answer in the new language."""
+    if action != "set" or value not in SUPPORTED_LOCALES:
+        await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+        return
+    person_id = user_id_of(update)
+    await context.services.people.set_locale(person_id, value)
+    t = context.use_locale(value)
+    if await context.services.team.is_member(person_id):
+        await publish_team_commands(context, person_id, value)
+    text = t.gettext("From now on I speak English with you. Type /help to see what I can do.")
+    await show(update, context, text, language_keyboard(value))

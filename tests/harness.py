@@ -1,0 +1,133 @@
+"""Drive the real Application with real `Update`s against a real SQLite file."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter
+
+from bot.app import PactApplication, build_application
+from bot.config import Settings, settings_from
+from tests.telegram_fake import BOT_ID, Call, RecordingRequest
+
+_update_ids = itertools.count(1)
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    language_code: str | None = "nl"
+    first_name: str = "Test"
+
+    def as_user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+
+class Harness:
+    """One bot on one database; `restart()` builds a fresh Application on the same file."""
+
+    def __init__(self, db_path: Path, clock: FakeClock, env: dict[str, str] | None = None) -> None:
+        self.env = {"BOT_TOKEN": "123456:TEST-TOKEN", "DATABASE_PATH": str(db_path)}
+        self.env.update(env or {})
+        self.clock = clock
+        self.request = RecordingRequest()
+        self.app: PactApplication | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return settings_from(self.env)
+
+    @property
+    def application(self) -> PactApplication:
+        assert self.app is not None, "the harness is not started"
+        return self.app
+
+    async def start(self) -> PactApplication:
+        self.request = RecordingRequest()
+        # No throttling in tests; retries on 429 stay as in production.
+        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        app = build_application(
+            self.settings, request=self.request, clock=self.clock, rate_limiter=limiter
+        )
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        self.app = app
+        return app
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        await self.app.shutdown()
+        if self.app.post_shutdown:
+            await self.app.post_shutdown(self.app)
+        self.app = None
+
+    async def restart(self) -> PactApplication:
+        await self.stop()
+        return await self.start()
+
+    async def process(self, data: dict[str, Any]) -> list[Call]:
+        app = self.application
+        before = len(self.request.calls)
+        data = {"update_id": next(_update_ids), **data}
+        await app.process_update(Update.de_json(data, app.bot))
+        return self.request.calls[before:]
+
+    async def send(self, person: Person, text: str) -> list[Call]:
+        """The person types `text` in their private chat with the bot."""
+        message: dict[str, Any] = {
+            "message_id": next(_update_ids),
+            "date": int(self.clock.now().timestamp()),
+            "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
+            "from": person.as_user(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self.process({"message": message})
+
+    async def press(self, person: Person, data: str, message_id: int = 1) -> list[Call]:
+        """The person presses an inline button carrying `data`."""
+        query = {
+            "id": str(next(_update_ids)),
+            "from": person.as_user(),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(self.clock.now().timestamp()),
+                "chat": {"id": person.id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Pactbot"},
+                "text": "…",
+            },
+        }
+        return await self.process({"callback_query": query})
+
+
+def texts(calls: list[Call]) -> list[str]:
+    return [c.text for c in calls if c.method in ("sendMessage", "editMessageText", "sendDocument")]
+
+
+def alerts(calls: list[Call]) -> list[str]:
+    return [str(c.params.get("text", "")) for c in calls if c.method == "answerCallbackQuery"]

@@ -1,0 +1,178 @@
+"""A recording fake Bot API: a `BaseRequest` that answers like Telegram, offline.
+
+It records every call that succeeded, can be told to fail (429, 403, 5xx) for chosen
+calls, and fabricates the `Message` objects Telegram would return.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7000001
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[list[tuple[str, str]]]:
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return [
+            [(b["text"], b.get("callback_data", b.get("url", ""))) for b in row]
+            for row in markup.get("inline_keyboard", [])
+        ]
+
+    @property
+    def button_data(self) -> list[str]:
+        return [data for row in self.buttons for _, data in row]
+
+
+@dataclass
+class Fault:
+    """Answer `status` instead of success to the next `times` matching calls."""
+
+    method: str
+    status: int
+    description: str = "fault injected by the test"
+    retry_after: int | None = None
+    times: int = 1
+    chat_id: int | None = None
+
+
+Responder = Callable[[str, dict[str, Any]], Any]
+
+
+class RecordingRequest(BaseRequest):
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.attempts: list[Call] = []
+        self.faults: list[Fault] = []
+        self._next_message_id = 100
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def fail(self, fault: Fault) -> None:
+        self.faults.append(fault)
+
+    def clear(self) -> None:
+        self.calls.clear()
+        self.attempts.clear()
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if (method is None or c.method == method) and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    def messages(self, chat_id: int | None = None) -> list[Call]:
+        """Messages a person would see: new messages, edits and documents."""
+        kinds = {"sendMessage", "editMessageText", "sendDocument"}
+        return [c for c in self.sent(chat_id=chat_id) if c.method in kinds]
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, bytes] = {}
+        if request_data is not None:
+            for name, part in request_data.multipart_data.items():
+                content = part[1]
+                files[name] = content if isinstance(content, bytes) else content.read()
+        call = Call(api_method, params, files)
+        self.attempts.append(call)
+        fault = self._take_fault(call)
+        if fault is not None:
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": fault.status,
+                "description": fault.description,
+            }
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            return fault.status, json.dumps(body).encode()
+        self.calls.append(call)
+        return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
+
+    def _take_fault(self, call: Call) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == call.method and (fault.chat_id in (None, call.chat_id)):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def _result(self, call: Call) -> Any:
+        if call.method == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Pactbot",
+                "username": "pactbot_test_bot",
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if call.method == "getUpdates":
+            return []
+        if call.method in ("sendMessage", "editMessageText", "sendDocument"):
+            return self._message(call)
+        return True
+
+    def _message(self, call: Call) -> dict[str, Any]:
+        if call.method == "editMessageText":
+            message_id = int(call.params.get("message_id", 0))
+        else:
+            self._next_message_id += 1
+            message_id = self._next_message_id
+        chat_id = call.chat_id or 0
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": 1_700_000_000,
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "channel"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Pactbot"},
+        }
+        if call.method == "sendDocument":
+            name = next(iter(call.files), "document")
+            message["document"] = {"file_id": f"file-{message_id}", "file_unique_id": name}
+            if call.params.get("caption"):
+                message["caption"] = call.params["caption"]
+        else:
+            message["text"] = call.params.get("text", "")
+        return message

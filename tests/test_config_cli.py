@@ -1,0 +1,194 @@
+"""Configuration errors, `python -m bot --help`, a self-hosted Bot API and clean stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from bot.config import ConfigError, load_environment, settings_from
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "123456:TEST-TOKEN"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "   "}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "nocolon"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+        ({"BOT_TOKEN": TOKEN, "DEFAULT_LOCALE": "de"}, "DEFAULT_LOCALE"),
+        ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "localhost:8081"}, "TELEGRAM_API_BASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "DIGEST_CHAT_ID": "my channel"}, "DIGEST_CHAT_ID"),
+    ],
+)
+def test_each_configuration_error_names_its_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_from(env)
+    assert str(caught.value).startswith(names)
+
+
+def test_defaults_and_parsing() -> None:
+    settings = settings_from(
+        {
+            "BOT_TOKEN": TOKEN,
+            "ADMIN_IDS": " 1, 2 ,",
+            "DIGEST_CHAT_ID": "-100123",
+            "DEFAULT_LOCALE": "FR",
+        }
+    )
+    assert settings.admin_ids == {1, 2}
+    assert settings.digest_chat_id == -100123
+    assert settings.default_locale == "fr"
+    assert str(settings.timezone) == "Europe/Brussels"
+    assert settings.database_path == Path("pactbot.sqlite3")
+    assert settings.api_base_url is None
+
+
+def test_dotenv_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("BOT_TOKEN=1:FROMFILE\nTIMEZONE=Europe/Paris\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TIMEZONE", "Europe/Amsterdam")
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    settings = settings_from(load_environment())
+    assert settings.bot_token == "1:FROMFILE"
+    assert str(settings.timezone) == "Europe/Amsterdam"
+
+
+def _run_bot(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    clean.update(env)
+    clean["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=clean,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+_VARIABLES = {
+    "BOT_TOKEN",
+    "DATABASE_PATH",
+    "ADMIN_IDS",
+    "TELEGRAM_API_BASE_URL",
+    "TIMEZONE",
+    "DEFAULT_LOCALE",
+    "DIGEST_CHAT_ID",
+}
+
+
+def test_missing_token_is_one_clear_line_and_a_non_zero_exit(tmp_path: Path) -> None:
+    result = _run_bot({}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "pactbot: BOT_TOKEN is not set: put the token from @BotFather in BOT_TOKEN."
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_admin_ids_exit_without_traceback(tmp_path: Path) -> None:
+    result = _run_bot({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "me"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("pactbot: ADMIN_IDS")
+    assert "Traceback" not in result.stderr
+
+
+def test_help_explains_the_options(tmp_path: Path) -> None:
+    result = _run_bot({}, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for name in _VARIABLES:
+        assert name in result.stdout
+
+
+class _FakeBotApi(BaseHTTPRequestHandler):
+    """Just enough of the Bot API for start-up and long polling."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        self.rfile.read(length)
+        method = self.path.rsplit("/", 1)[-1]
+        type(self).seen.append(self.path)
+        result: object = True
+        if method == "getMe":
+            result = {"id": 7, "is_bot": True, "first_name": "Pactbot", "username": "pb_bot"}
+        elif method == "getUpdates":
+            time.sleep(0.2)
+            result = []
+        body = json.dumps({"ok": True, "result": result}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def bot_api() -> Iterator[str]:
+    _FakeBotApi.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBotApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/bot"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_runs_against_a_self_hosted_api_and_stops_cleanly(
+    tmp_path: Path, bot_api: str, stop: signal.Signals
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    env.update(
+        {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": bot_api,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_PATH": str(tmp_path / "run.sqlite3"),
+        }
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p.endswith("/getUpdates") for p in _FakeBotApi.seen):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the bot never polled"
+            time.sleep(0.05)
+        process.send_signal(stop)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert f"/bot{TOKEN}/getMe" in _FakeBotApi.seen
+    assert (tmp_path / "run.sqlite3").exists()

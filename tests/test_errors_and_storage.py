@@ -1,0 +1,94 @@
+"""The error handler, and the database: migrations and transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.storage import db as dbmodule
+from bot.storage.db import Database
+from tests.harness import Harness, Person, texts
+
+
+async def test_an_unexpected_error_apologises_logs_and_keeps_running(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = Person(530, "fr")
+    await harness.send(person, "/start")
+
+    async def broken(person_id: int) -> dict[str, Any]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(harness.application.services.privacy, "export", broken)
+    with caplog.at_level(logging.ERROR, logger="pactbot.errors"):
+        calls = await harness.send(person, "/mydata")
+
+    assert texts(calls) == [
+        "Désolé, un problème est survenu de mon côté. Veuillez réessayer dans un instant."
+    ]
+    [record] = [r for r in caplog.records if r.name == "pactbot.errors"]
+    assert "/mydata" in record.getMessage()
+    assert record.exc_info and "disk on fire" in str(record.exc_info[1])
+    # The bot goes on.
+    assert texts(await harness.send(person, "/cancel")) == ["Il n'y a rien à annuler."]
+
+
+async def test_migrations_on_an_empty_file_and_again(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.sqlite3"
+    db = Database(path)
+    await db.open()
+    versions = [r[0] for r in await db.fetchall("SELECT version FROM schema_migration")]
+    assert versions == [v for v, _, _ in dbmodule.migrations()]
+    assert await db.fetchval("PRAGMA journal_mode") == "wal"
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    await db.close()
+
+    again = Database(path)
+    await again.open()
+    assert [r[0] for r in await again.fetchall("SELECT version FROM schema_migration")] == versions
+    await again.close()
+
+
+async def test_a_failing_migration_is_applied_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = dbmodule.migrations()
+    bad = (9999, "broken", "CREATE TABLE half_done (x INTEGER);\nTHIS IS NOT SQL;")
+    monkeypatch.setattr(dbmodule, "migrations", lambda: [*good, bad])
+    db = Database(tmp_path / "broken.sqlite3")
+    with pytest.raises(Exception, match="syntax error"):
+        await db.open()
+    monkeypatch.setattr(dbmodule, "migrations", lambda: good)
+    await db.open()
+    assert await db.fetchval("SELECT count(*) FROM sqlite_master WHERE name='half_done'") == 0
+    assert await db.fetchval("SELECT max(version) FROM schema_migration") == good[-1][0]
+    await db.close()
+
+
+async def test_two_updates_never_share_a_transaction(tmp_path: Path) -> None:
+    db = Database(tmp_path / "tx.sqlite3")
+    await db.open()
+    order: list[str] = []
+
+    async def failing() -> None:
+        async with db.transaction() as tx:
+            order.append("a-begin")
+            await tx.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'a')")
+            await asyncio.sleep(0)  # let the other task try to write meanwhile
+            raise RuntimeError("roll me back")
+
+    async def succeeding() -> None:
+        async with db.transaction() as tx:
+            order.append("b-begin")
+            await tx.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'b')")
+
+    results = await asyncio.gather(failing(), succeeding(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError)
+    assert order == ["a-begin", "b-begin"]
+    # a's rollback did not take b's insert with it, and a's insert is gone.
+    assert [r[0] for r in await db.fetchall("SELECT action FROM audit_log")] == ["b"]
+    await db.close()
