@@ -20,11 +20,19 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Welcome, language and privacy")),
     Command("help", N_("What I can do for you")),
+    Command("register", N_("Register your organisation")),
+    Command("intention", N_("Record a new engagement intention")),
+    Command("mine", N_("Your organisation's intentions and progress")),
+    Command("invite", N_("Invite a colleague as a contact")),
     Command("language", N_("Choose Nederlands, Français or English")),
     Command("cancel", N_("Stop what you are doing")),
     Command("privacy", N_("What is stored about you and why")),
     Command("mydata", N_("Get everything stored about you")),
     Command("forget", N_("Delete everything stored about you")),
+    Command("intentions", N_("All intentions, filtered by sector, lever, status"), "team"),
+    Command("orgs", N_("All organisations, by sector"), "team"),
+    Command("stats", N_("The pact's figures"), "team"),
+    Command("sectors", N_("See and add sectors"), "team"),
     Command("team", N_("See and change the pact team"), "team"),
 )
 

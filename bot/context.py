@@ -54,7 +54,7 @@ class PactContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         settings = self.services.settings
         locale = settings.default_locale
         if self.person_id is not None:
-            locale = await self.services.people.locale_of(self.person_id, self.language_code)
+            locale, _new = await self.services.people.greet(self.person_id, self.language_code)
         self._i18n = Translator(locale, settings.timezone)
         return self._i18n
 

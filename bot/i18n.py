@@ -25,8 +25,9 @@ from babel.numbers import format_decimal, format_percent
 
 from bot import SUPPORTED_LOCALES
 
-# Babel locales for display: Belgian conventions for each language of the pact.
-_BABEL_LOCALE = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+# Babel locales for display: Belgian conventions for Dutch and French; British English,
+# whose readers expect 1,234.5 rather than the 1.234,5 of en_BE.
+_BABEL_LOCALE = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
@@ -34,6 +35,11 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated later, where it is shown."""
     return message
+
+
+def babel_locale(locale: str) -> Locale:
+    """The Babel locale used to show and read dates and numbers for one of our locales."""
+    return Locale.parse(_BABEL_LOCALE[locale])
 
 
 def locales_dir() -> Traversable:
@@ -82,7 +88,7 @@ class Translator:
             raise ValueError(f"unsupported locale {locale!r}")
         self.locale = locale
         self.tz = tz
-        self.babel_locale = Locale.parse(_BABEL_LOCALE[locale])
+        self.babel_locale = babel_locale(locale)
         self._t = _translations(locale)
 
     def gettext(self, message: str) -> str:

@@ -16,7 +16,21 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import callbacks, errors, fallback, help, language, privacy, start, team
+from handlers import (
+    callbacks,
+    errors,
+    fallback,
+    help,
+    intentions,
+    language,
+    organisations,
+    privacy,
+    sectors,
+    start,
+    team,
+    team_views,
+)
+from handlers.intention_flow import INTENTION
 
 if TYPE_CHECKING:
     from bot.app import PactApplication
@@ -25,6 +39,17 @@ PRIVATE = filters.ChatType.PRIVATE
 
 
 def register(app: PactApplication) -> None:
+    flows = (
+        organisations.REGISTER,
+        INTENTION,
+        intentions.PROGRESS,
+        intentions.EDIT,
+        intentions.INDICATOR,
+        sectors.SECTOR,
+    )
+    for flow in flows:
+        app.add_handler(flow.handler())
+
     commands = {
         "start": start.start,
         "help": help.show_help,
@@ -33,13 +58,28 @@ def register(app: PactApplication) -> None:
         "mydata": privacy.my_data,
         "forget": privacy.ask_forget,
         "team": team.team,
+        "invite": organisations.invite,
+        "mine": intentions.mine,
+        "intentions": team_views.intentions,
+        "orgs": team_views.orgs,
+        "stats": team_views.stats,
+        "sectors": sectors.sectors,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
 
     callbacks.ROUTES.update(
-        {"lang": language.on_button, "privacy": privacy.on_button, "team": team.on_button}
+        {
+            "lang": language.on_button,
+            "privacy": privacy.on_button,
+            "team": team.on_button,
+            "org": organisations.on_button,
+            "mine": intentions.on_button,
+            "ti": team_views.on_intentions_button,
+            "to": team_views.on_orgs_button,
+        }
     )
+    start.DEEP_LINKS["join"] = organisations.join_link
     app.add_handler(CallbackQueryHandler(callbacks.route))
 
     app.add_handler(CommandHandler("cancel", fallback.nothing_to_cancel, filters=PRIVATE))

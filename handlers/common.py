@@ -65,14 +65,17 @@ async def refuse(update: Update, context: PactContext, error: ServiceError) -> N
         await send(update, context, text)
 
 
-def end_conversations(context: PactContext, user_id: int) -> None:
-    """Drop every conversation this person is in (used when their data is erased)."""
+def end_conversations(context: PactContext, user_id: int, keep: str | None = None) -> None:
+    """End every conversation this person is in but `keep`, with its draft: one flow at a
+    time, and none after their data is erased."""
     for handlers in context.application.handlers.values():
         for handler in handlers:
-            if isinstance(handler, ConversationHandler):
+            if isinstance(handler, ConversationHandler) and handler.name != keep:
                 for key in list(handler._conversations):
                     if key and key[-1] == user_id:
                         handler._update_state(ConversationHandler.END, key)
+                if context.user_data is not None and handler.name:
+                    context.user_data.pop(handler.name, None)
 
 
 def user_id_of(update: Update) -> int:

@@ -124,6 +124,17 @@ class Harness:
         }
         return await self.process({"callback_query": query})
 
+    async def tap(self, person: Person, data: str) -> list[Call]:
+        """Press a button the person can see: on the latest message that shows it."""
+        for call in reversed(self.request.messages(chat_id=person.id)):
+            if data in call.button_data:
+                assert call.message_id is not None
+                return await self.press(person, data, call.message_id)
+        raise AssertionError(f"no button {data!r} in the chat of {person.id}")
+
+    def last_text(self, person: Person) -> str:
+        return self.request.messages(chat_id=person.id)[-1].text
+
 
 def texts(calls: list[Call]) -> list[str]:
     return [c.text for c in calls if c.method in ("sendMessage", "editMessageText", "sendDocument")]

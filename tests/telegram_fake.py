@@ -21,6 +21,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    message_id: int | None = None  # of the message this call sent or edited
 
     @property
     def chat_id(self) -> int | None:
@@ -152,7 +153,9 @@ class RecordingRequest(BaseRequest):
         if call.method == "getUpdates":
             return []
         if call.method in ("sendMessage", "editMessageText", "sendDocument"):
-            return self._message(call)
+            message = self._message(call)
+            call.message_id = message["message_id"]
+            return message
         return True
 
     def _message(self, call: Call) -> dict[str, Any]:

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.intentions import Intentions
+from bot.services.organisations import Organisations
 from bot.services.people import People
 from bot.services.privacy import Privacy
+from bot.services.sectors import Sectors
 from bot.services.team import Team
 from bot.storage.db import Database
 
@@ -20,6 +23,9 @@ class Services:
     people: People
     team: Team
     privacy: Privacy
+    sectors: Sectors
+    organisations: Organisations
+    intentions: Intentions
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -29,11 +35,17 @@ class Services:
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    team = Team(db, clock, settings.admin_ids)
+    sectors = Sectors(db, clock, team)
+    organisations = Organisations(db, clock, sectors, team)
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         people=People(db, clock, settings.default_locale),
-        team=Team(db, clock, settings.admin_ids),
+        team=team,
         privacy=Privacy(db, clock),
+        sectors=sectors,
+        organisations=organisations,
+        intentions=Intentions(db, clock, organisations, sectors, team, settings.timezone),
     )

@@ -28,7 +28,11 @@ class People:
         return locale
 
     async def greet(self, person_id: int, language_code: str | None) -> tuple[str, bool]:
-        """Record a person on first contact; returns their locale and whether they are new."""
+        """Record a person on first contact, so others' messages to them use their language;
+        returns their locale and whether they are new."""
+        cached = self._locales.get(person_id)
+        if cached is not None:
+            return cached, False
         row = await people.get(self._db.reader, person_id)
         if row is not None:
             self._locales[person_id] = str(row["locale"])

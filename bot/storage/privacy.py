@@ -11,8 +11,10 @@ import contextlib
 import importlib
 import json
 import pkgutil
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 from typing import Any, Literal
 
 import aiosqlite
@@ -34,13 +36,24 @@ class PersonalData:
     also_clear: tuple[str, ...] = ()
 
 
+ForgetHook = Callable[[aiosqlite.Connection, int], Awaitable[None]]
+
+
 @cache
+def _modules() -> tuple[ModuleType, ...]:
+    return tuple(
+        importlib.import_module(f"bot.storage.{info.name}")
+        for info in pkgutil.iter_modules(bot.storage.__path__)
+    )
+
+
 def declarations() -> tuple[PersonalData, ...]:
-    found: list[PersonalData] = []
-    for info in pkgutil.iter_modules(bot.storage.__path__):
-        module = importlib.import_module(f"bot.storage.{info.name}")
-        found.extend(getattr(module, "PERSONAL_DATA", ()))
-    return tuple(found)
+    return tuple(item for module in _modules() for item in getattr(module, "PERSONAL_DATA", ()))
+
+
+def forget_hooks() -> tuple[ForgetHook, ...]:
+    """Module-level `before_forget(conn, person_id)` functions, for what a rule decides."""
+    return tuple(m.before_forget for m in _modules() if hasattr(m, "before_forget"))
 
 
 async def export(conn: aiosqlite.Connection, person_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -56,6 +69,8 @@ async def export(conn: aiosqlite.Connection, person_id: int) -> dict[str, list[d
 
 async def forget(conn: aiosqlite.Connection, person_id: int) -> None:
     """Erase the person; run inside a write transaction."""
+    for hook in forget_hooks():
+        await hook(conn, person_id)
     # Delete dependent rows before the person row, whatever order modules were found in.
     for item in sorted(declarations(), key=lambda d: d.table == "person"):
         if item.forget == "delete":

@@ -1,0 +1,410 @@
+"""Engagement intentions: their indicators, progress, status and the team's overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.clock import Clock, from_db, to_db
+from bot.i18n import N_
+from bot.services import validation
+from bot.services.errors import Invalid, NotAllowed
+from bot.services.organisations import Organisation, Organisations
+from bot.services.sectors import Sectors
+from bot.services.team import Team
+from bot.storage import intentions, organisations
+from bot.storage.db import Database, Row
+from bot.vocabulary import CHARACTERISTIC, LEVER, NEXT_STATUS, PRECONDITION, STATUS
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 1000
+PROGRESS_MAX = 500
+INDICATOR_NAME_MAX = 80
+UNIT_MAX = 30
+PAGE_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: int
+    name: str
+    unit: str
+    baseline: float
+    target: float
+    current: float | None
+
+    @property
+    def fraction(self) -> float:
+        """How far from baseline to target the last value got (0 before any value)."""
+        if self.current is None or self.target == self.baseline:
+            return 0.0
+        return (self.current - self.baseline) / (self.target - self.baseline)
+
+
+@dataclass(frozen=True, slots=True)
+class Intention:
+    id: int
+    organisation_id: int
+    title: str
+    description: str
+    sector_id: int
+    lever: str
+    preconditions: list[str]
+    characteristics: list[str]
+    due_date: dt.date
+    status: str
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def fraction(self) -> float | None:
+        """The average progress of its indicators; None without indicators."""
+        if not self.indicators:
+            return None
+        return sum(i.fraction for i in self.indicators) / len(self.indicators)
+
+    @property
+    def next_status(self) -> str | None:
+        return NEXT_STATUS.get(self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDraft:
+    name: str
+    unit: str
+    baseline: float
+    target: float
+
+
+@dataclass(frozen=True, slots=True)
+class IntentionDraft:
+    title: str
+    description: str
+    sector_id: int
+    lever: str
+    due_date: dt.date
+    preconditions: Sequence[str] = ()
+    characteristics: Sequence[str] = ()
+    indicators: Sequence[IndicatorDraft] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEntry:
+    text: str
+    at: dt.datetime
+    values: dict[int, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    organisations_per_sector: dict[int, int]
+    intentions_per_lever_and_status: dict[tuple[str, str], int]
+    average_indicator_progress: float | None
+    indicators: int
+    overdue: int
+
+
+def check_title(value: str) -> str:
+    return validation.text(value, max_length=TITLE_MAX, single_line=True, min_length=3)
+
+
+def check_description(value: str) -> str:
+    return validation.text(value, max_length=DESCRIPTION_MAX, min_length=3)
+
+
+def check_progress_text(value: str) -> str:
+    return validation.text(value, max_length=PROGRESS_MAX, min_length=2)
+
+
+def check_indicator_name(value: str) -> str:
+    return validation.text(value, max_length=INDICATOR_NAME_MAX, single_line=True, min_length=2)
+
+
+def check_unit(value: str) -> str:
+    return validation.text(value, max_length=UNIT_MAX, single_line=True)
+
+
+def check_indicator(draft: IndicatorDraft) -> IndicatorDraft:
+    if draft.target == draft.baseline:
+        raise Invalid(
+            N_("The target must differ from the baseline, or there is nothing to measure.")
+        )
+    return IndicatorDraft(
+        check_indicator_name(draft.name), check_unit(draft.unit), draft.baseline, draft.target
+    )
+
+
+def _intention(row: Row, indicators: list[Indicator]) -> Intention:
+    return Intention(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        title=row["title"],
+        description=row["description"],
+        sector_id=row["sector_id"],
+        lever=row["lever"],
+        preconditions=json.loads(row["preconditions"]),
+        characteristics=json.loads(row["characteristics"]),
+        due_date=dt.date.fromisoformat(row["due_date"]),
+        status=row["status"],
+        indicators=indicators,
+    )
+
+
+def _indicator(row: Row) -> Indicator:
+    return Indicator(
+        row["id"], row["name"], row["unit"], row["baseline"], row["target"], row["current"]
+    )
+
+
+class Intentions:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        organisations: Organisations,
+        sectors: Sectors,
+        team: Team,
+        today: dt.tzinfo,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._organisations = organisations
+        self._sectors = sectors
+        self._team = team
+        self._tz = today
+
+    def today(self) -> dt.date:
+        """Today in the pact's time zone: due dates are local days."""
+        return self._clock.now().astimezone(self._tz).date()
+
+    async def create(self, person_id: int, draft: IntentionDraft) -> Intention:
+        organisation = await self._organisations.require_contact(person_id)
+        await self._sectors.get(draft.sector_id)
+        if draft.lever not in LEVER:
+            raise Invalid(N_("Choose one of the six levers."))
+        if draft.due_date < self.today():
+            raise Invalid(
+                N_("That date is in the past. Choose today or a later date, like {example}."),
+                example=self.today().isoformat(),
+            )
+        preconditions = [c for c in draft.preconditions if c in PRECONDITION]
+        characteristics = [c for c in draft.characteristics if c in CHARACTERISTIC]
+        indicators = [check_indicator(i) for i in draft.indicators]
+        title, description = check_title(draft.title), check_description(draft.description)
+        now = to_db(self._clock.now())
+        async with self._db.transaction() as tx:
+            intention_id = await intentions.insert(
+                tx,
+                organisation_id=organisation.id,
+                title=title,
+                description=description,
+                sector_id=draft.sector_id,
+                lever=draft.lever,
+                preconditions=preconditions,
+                characteristics=characteristics,
+                due_date=draft.due_date.isoformat(),
+                author_id=person_id,
+                now=now,
+            )
+            for indicator in indicators:
+                await intentions.insert_indicator(
+                    tx,
+                    intention_id,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.baseline,
+                    indicator.target,
+                )
+            await intentions.record_event(
+                tx, intention_id, person_id, "created", {"title": title}, now
+            )
+        return await self._load(intention_id)
+
+    async def mine(self, person_id: int) -> tuple[Organisation, list[Intention]]:
+        organisation = await self._organisations.require_contact(person_id)
+        rows = await intentions.of_organisation(self._db.reader, organisation.id)
+        return organisation, await self._with_indicators(rows)
+
+    async def of_organisation(self, person_id: int, organisation_id: int) -> list[Intention]:
+        """The team's view of one organisation's intentions."""
+        await self._team.require_member(person_id)
+        rows = await intentions.of_organisation(self._db.reader, organisation_id)
+        return await self._with_indicators(rows)
+
+    async def for_contact(self, person_id: int, intention_id: int) -> Intention:
+        """The intention, if it belongs to this person's organisation; otherwise refused."""
+        organisation = await self._organisations.of_contact(person_id)
+        row = await intentions.get(self._db.reader, intention_id)
+        if organisation is None or row is None or row["organisation_id"] != organisation.id:
+            raise NotAllowed(N_("That intention is not one of your organisation's."))
+        return (await self._with_indicators([row]))[0]
+
+    async def for_team(self, person_id: int, intention_id: int) -> tuple[Intention, Organisation]:
+        await self._team.require_member(person_id)
+        row = await intentions.get(self._db.reader, intention_id)
+        if row is None:
+            raise NotAllowed(N_("That intention does not exist (any more)."))
+        organisation = await self._organisations.get_for_team(person_id, row["organisation_id"])
+        return (await self._with_indicators([row]))[0], organisation
+
+    async def history(self, intention_id: int, limit: int = 5) -> list[ProgressEntry]:
+        rows = await intentions.recent_progress(self._db.reader, intention_id, limit)
+        return [
+            ProgressEntry(
+                r["text"],
+                from_db(r["at"]),
+                {int(k): float(v) for k, v in json.loads(r["vals"] or "[]")},
+            )
+            for r in rows
+        ]
+
+    async def log_progress(
+        self, person_id: int, intention_id: int, text: str, values: dict[int, float]
+    ) -> Intention:
+        intention = await self.for_contact(person_id, intention_id)
+        if intention.status == "withdrawn":
+            raise Invalid(N_("This intention was withdrawn; it takes no more progress."))
+        known = {i.id for i in intention.indicators}
+        if set(values) - known:
+            raise NotAllowed(N_("This button is no longer valid."))
+        cleaned = check_progress_text(text)
+        now = to_db(self._clock.now())
+        async with self._db.transaction() as tx:
+            progress_id = await intentions.insert_progress(
+                tx, intention_id, cleaned, values, person_id, now
+            )
+            await intentions.record_event(
+                tx,
+                intention_id,
+                person_id,
+                "progress",
+                {"progress_id": progress_id, "values": {str(k): v for k, v in values.items()}},
+                now,
+            )
+        return await self._load(intention_id)
+
+    async def set_status(self, person_id: int, intention_id: int, status: str) -> Intention:
+        """One step forward (intention → committed → in progress → achieved) or withdrawn."""
+        intention = await self.for_contact(person_id, intention_id)
+        allowed = {intention.next_status, "withdrawn"} - {None}
+        if status not in STATUS or status not in allowed or intention.status == "withdrawn":
+            raise Invalid(N_("That status change is not possible any more."))
+        now = to_db(self._clock.now())
+        async with self._db.transaction() as tx:
+            await intentions.set_fields(tx, intention_id, {"status": status}, now)
+            await intentions.record_event(
+                tx,
+                intention_id,
+                person_id,
+                "status",
+                {"from": intention.status, "to": status},
+                now,
+            )
+        return await self._load(intention_id)
+
+    async def edit(
+        self, person_id: int, intention_id: int, field_name: str, value: str | dt.date
+    ) -> Intention:
+        intention = await self.for_contact(person_id, intention_id)
+        if field_name == "title" and isinstance(value, str):
+            new: str = check_title(value)
+        elif field_name == "description" and isinstance(value, str):
+            new = check_description(value)
+        elif field_name == "due_date" and isinstance(value, dt.date):
+            if value < self.today():
+                raise Invalid(
+                    N_("That date is in the past. Choose today or a later date, like {example}."),
+                    example=self.today().isoformat(),
+                )
+            new = value.isoformat()
+        else:
+            raise NotAllowed(N_("This button is no longer valid."))
+        now = to_db(self._clock.now())
+        old = getattr(intention, field_name)
+        async with self._db.transaction() as tx:
+            await intentions.set_fields(tx, intention_id, {field_name: new}, now)
+            await intentions.record_event(
+                tx,
+                intention_id,
+                person_id,
+                "edited",
+                {"field": field_name, "from": str(old), "to": new},
+                now,
+            )
+        return await self._load(intention_id)
+
+    async def add_indicator(
+        self, person_id: int, intention_id: int, draft: IndicatorDraft
+    ) -> Intention:
+        await self.for_contact(person_id, intention_id)
+        indicator = check_indicator(draft)
+        now = to_db(self._clock.now())
+        async with self._db.transaction() as tx:
+            indicator_id = await intentions.insert_indicator(
+                tx,
+                intention_id,
+                indicator.name,
+                indicator.unit,
+                indicator.baseline,
+                indicator.target,
+            )
+            await intentions.record_event(
+                tx,
+                intention_id,
+                person_id,
+                "indicator",
+                {"indicator_id": indicator_id, "name": indicator.name},
+                now,
+            )
+        return await self._load(intention_id)
+
+    async def page(
+        self,
+        person_id: int,
+        *,
+        sector_id: int | None,
+        lever: str | None,
+        status: str | None,
+        page: int,
+    ) -> tuple[list[tuple[Intention, str]], int]:
+        """The team's list with the organisation's name, newest first, and the total."""
+        await self._team.require_member(person_id)
+        rows, total = await intentions.page(
+            self._db.reader,
+            sector_id=sector_id,
+            lever=lever if lever in LEVER else None,
+            status=status if status in STATUS else None,
+            limit=PAGE_SIZE,
+            offset=max(page, 0) * PAGE_SIZE,
+        )
+        loaded = await self._with_indicators(rows)
+        return [(i, r["organisation_name"]) for i, r in zip(loaded, rows, strict=True)], total
+
+    async def stats(self, person_id: int) -> Stats:
+        await self._team.require_member(person_id)
+        reader = self._db.reader
+        per_sector = {r["sector_id"]: r["n"] for r in await organisations.count_per_sector(reader)}
+        per_lever = {
+            (r["lever"], r["status"]): r["n"]
+            for r in await intentions.count_by_lever_and_status(reader)
+        }
+        indicators = [
+            Indicator(0, "", "", r["baseline"], r["target"], r["current"])
+            for r in await intentions.indicator_progress(reader)
+        ]
+        average = sum(i.fraction for i in indicators) / len(indicators) if indicators else None
+        overdue = await intentions.count_overdue(reader, self.today().isoformat())
+        return Stats(per_sector, per_lever, average, len(indicators), overdue)
+
+    async def _load(self, intention_id: int) -> Intention:
+        row = await intentions.get(self._db.reader, intention_id)
+        if row is None:
+            raise NotAllowed(N_("That intention does not exist (any more)."))
+        return (await self._with_indicators([row]))[0]
+
+    async def _with_indicators(self, rows: list[Row]) -> list[Intention]:
+        by_intention: dict[int, list[Indicator]] = {}
+        for row in await intentions.indicators_of(self._db.reader, [r["id"] for r in rows]):
+            by_intention.setdefault(row["intention_id"], []).append(_indicator(row))
+        return [_intention(r, by_intention.get(r["id"], [])) for r in rows]

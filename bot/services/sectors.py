@@ -1,0 +1,66 @@
+"""Sectors: data with a name in each language; the pact team adds more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock, to_db
+from bot.i18n import N_
+from bot.services import validation
+from bot.services.errors import Invalid, NotAllowed
+from bot.services.team import Team
+from bot.storage import audit, sectors
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    id: int
+    code: str
+    names: dict[str, str]
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale) or self.names["nl"]
+
+
+class Sectors:
+    def __init__(self, db: Database, clock: Clock, team: Team) -> None:
+        self._db = db
+        self._clock = clock
+        self._team = team
+        self._cache: list[Sector] | None = None
+
+    async def all(self) -> list[Sector]:
+        if self._cache is None:
+            rows = await sectors.all_sectors(self._db.reader)
+            self._cache = [
+                Sector(
+                    r["id"], r["code"], {"nl": r["name_nl"], "fr": r["name_fr"], "en": r["name_en"]}
+                )
+                for r in rows
+            ]
+        return self._cache
+
+    async def get(self, sector_id: int) -> Sector:
+        for sector in await self.all():
+            if sector.id == sector_id:
+                return sector
+        raise NotAllowed(N_("That sector does not exist (any more)."))
+
+    async def add(self, actor_id: int, names: dict[str, str]) -> Sector:
+        """A new sector; its name in nl, fr and en, unique in each language."""
+        await self._team.require_member(actor_id)
+        clean = {
+            locale: validation.text(names.get(locale, ""), max_length=60, single_line=True)
+            for locale in ("nl", "fr", "en")
+        }
+        keys = {validation.name_key(n) for s in await self.all() for n in s.names.values()}
+        for name in clean.values():
+            if validation.name_key(name) in keys:
+                raise Invalid(N_("A sector called {name} exists already."), name=name)
+        code = validation.name_key(clean["en"])[:30] or "sector"
+        async with self._db.transaction() as tx:
+            sector_id = await sectors.add(tx, code, clean["nl"], clean["fr"], clean["en"])
+            await audit.record(tx, actor_id, "sector.add", clean, to_db(self._clock.now()))
+        self._cache = None
+        return await self.get(sector_id)

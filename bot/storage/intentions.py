@@ -1,0 +1,213 @@
+"""SQL for engagement intentions, their indicators, progress and events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.db import Row
+from bot.storage.privacy import PersonalData
+
+PERSONAL_DATA = (
+    PersonalData("intention", "created_by", forget="anonymise"),
+    PersonalData("progress", "author_id", forget="anonymise"),
+    PersonalData("intention_event", "author_id", forget="anonymise"),
+)
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    *,
+    organisation_id: int,
+    title: str,
+    description: str,
+    sector_id: int,
+    lever: str,
+    preconditions: Sequence[str],
+    characteristics: Sequence[str],
+    due_date: str,
+    author_id: int,
+    now: str,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO intention (organisation_id, title, description, sector_id, lever,"
+        " preconditions, characteristics, due_date, created_at, updated_at, created_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            organisation_id,
+            title,
+            description,
+            sector_id,
+            lever,
+            json.dumps(list(preconditions)),
+            json.dumps(list(characteristics)),
+            due_date,
+            now,
+            now,
+            author_id,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def insert_indicator(
+    conn: aiosqlite.Connection,
+    intention_id: int,
+    name: str,
+    unit: str,
+    baseline: float,
+    target: float,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO indicator (intention_id, name, unit, baseline, target, position)"
+        " VALUES (?, ?, ?, ?, ?,"
+        " (SELECT coalesce(max(position), 0) + 1 FROM indicator WHERE intention_id = ?))",
+        (intention_id, name, unit, baseline, target, intention_id),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def record_event(
+    conn: aiosqlite.Connection,
+    intention_id: int,
+    author_id: int | None,
+    kind: str,
+    detail: dict[str, Any],
+    now: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO intention_event (intention_id, at, author_id, kind, detail)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (intention_id, now, author_id, kind, json.dumps(detail, ensure_ascii=False)),
+    )
+
+
+async def get(conn: aiosqlite.Connection, intention_id: int) -> Row | None:
+    async with conn.execute("SELECT * FROM intention WHERE id = ?", (intention_id,)) as cursor:
+        row: Row | None = await cursor.fetchone()
+        return row
+
+
+async def of_organisation(conn: aiosqlite.Connection, organisation_id: int) -> list[Row]:
+    async with conn.execute(
+        "SELECT * FROM intention WHERE organisation_id = ?"
+        " ORDER BY status = 'withdrawn', due_date, id",
+        (organisation_id,),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def indicators_of(conn: aiosqlite.Connection, intention_ids: Sequence[int]) -> list[Row]:
+    if not intention_ids:
+        return []
+    marks = ",".join("?" * len(intention_ids))
+    sql = f"SELECT * FROM indicator WHERE intention_id IN ({marks}) ORDER BY position"  # noqa: S608
+    async with conn.execute(sql, list(intention_ids)) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def set_fields(
+    conn: aiosqlite.Connection, intention_id: int, fields: dict[str, Any], now: str
+) -> None:
+    allowed = {"title", "description", "due_date", "status"}
+    if not fields or set(fields) - allowed:
+        raise ValueError(f"cannot set {set(fields) - allowed}")
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    await conn.execute(
+        f"UPDATE intention SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+        (*fields.values(), now, intention_id),
+    )
+
+
+async def insert_progress(
+    conn: aiosqlite.Connection,
+    intention_id: int,
+    text: str,
+    values: dict[int, float],
+    author_id: int,
+    now: str,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO progress (intention_id, text, at, author_id) VALUES (?, ?, ?, ?)",
+        (intention_id, text, now, author_id),
+    )
+    progress_id = int(cursor.lastrowid or 0)
+    await conn.executemany(
+        "INSERT INTO progress_value (progress_id, indicator_id, value) VALUES (?, ?, ?)",
+        [(progress_id, indicator_id, value) for indicator_id, value in values.items()],
+    )
+    await conn.executemany(
+        "UPDATE indicator SET current = ? WHERE id = ? AND intention_id = ?",
+        [(value, indicator_id, intention_id) for indicator_id, value in values.items()],
+    )
+    return progress_id
+
+
+async def recent_progress(conn: aiosqlite.Connection, intention_id: int, limit: int) -> list[Row]:
+    async with conn.execute(
+        "SELECT p.id, p.text, p.at,"
+        " (SELECT json_group_array(json_array(v.indicator_id, v.value))"
+        "  FROM progress_value v WHERE v.progress_id = p.id) AS vals"
+        " FROM progress p WHERE p.intention_id = ? ORDER BY p.at DESC, p.id DESC LIMIT ?",
+        (intention_id, limit),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+def _filters(sector_id: int | None, lever: str | None, status: str | None) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for column, value in (("sector_id", sector_id), ("lever", lever), ("status", status)):
+        if value:
+            clauses.append(f"i.{column} = ?")
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+async def page(
+    conn: aiosqlite.Connection,
+    *,
+    sector_id: int | None,
+    lever: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Row], int]:
+    where, params = _filters(sector_id, lever, status)
+    async with conn.execute(
+        "SELECT i.*, o.name AS organisation_name FROM intention i"  # noqa: S608
+        f" JOIN organisation o ON o.id = i.organisation_id{where}"
+        " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    async with conn.execute(f"SELECT count(*) FROM intention i{where}", params) as cursor:  # noqa: S608
+        total = (await cursor.fetchone() or [0])[0]
+    return rows, int(total)
+
+
+async def count_by_lever_and_status(conn: aiosqlite.Connection) -> list[Row]:
+    async with conn.execute(
+        "SELECT lever, status, count(*) AS n FROM intention GROUP BY lever, status"
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def indicator_progress(conn: aiosqlite.Connection) -> list[Row]:
+    async with conn.execute(
+        "SELECT baseline, target, current FROM indicator i JOIN intention n"
+        " ON n.id = i.intention_id WHERE n.status != 'withdrawn'"
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def count_overdue(conn: aiosqlite.Connection, today: str) -> int:
+    async with conn.execute(
+        "SELECT count(*) FROM intention WHERE due_date < ?"
+        " AND status NOT IN ('achieved', 'withdrawn')",
+        (today,),
+    ) as cursor:
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,322 @@
+"""/mine: the organisation's intentions, their cards, progress, status, edits, indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.context import PactContext
+from bot.i18n import N_
+from bot.services import validation
+from bot.services.errors import NotAllowed, ServiceError
+from bot.services.intentions import Intention, check_progress_text
+from handlers.common import esc, keyboard, refuse, send, show, user_id_of
+from handlers.flow import DONE, STAY, Draft, Flow, Question, Step
+from handlers.intention_flow import (
+    ask_baseline,
+    ask_due,
+    ask_indicator_name,
+    ask_target,
+    ask_unit,
+    indicator_from,
+    on_baseline,
+    on_due_button,
+    on_due_text,
+    on_indicator_name,
+    on_unit,
+)
+from handlers.render import intention_card, intention_line, status_name
+
+
+async def mine(update: Update, context: PactContext) -> None:
+    """The organisation's intentions with status, due date and progress; each opens a card."""
+    await _list(update, context)
+
+
+async def _list(update: Update, context: PactContext) -> None:
+    t = context.i18n
+    try:
+        organisation, intentions = await context.services.intentions.mine(user_id_of(update))
+    except ServiceError as error:
+        await refuse(update, context, error)
+        return
+    if not intentions:
+        text = t.gettext("{organisation} has no intentions yet. Record one with /intention.")
+        await show(update, context, text.format(organisation=f"<b>{esc(organisation.name)}</b>"))
+        return
+    lines = [f"<b>{esc(organisation.name)}</b>"]
+    lines += [f"{n}. {intention_line(t, i)}" for n, i in enumerate(intentions, 1)]
+    rows = [[(f"{n}. {_short(i.title)}", f"mine:open:{i.id}")] for n, i in enumerate(intentions, 1)]
+    await show(update, context, "\n\n".join(lines), keyboard(rows))
+
+
+def _short(title: str, limit: int = 40) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+async def _card(update: Update, context: PactContext, intention: Intention) -> None:
+    services = context.services
+    t = context.i18n
+    organisation = await services.organisations.require_contact(user_id_of(update))
+    history = await services.intentions.history(intention.id)
+    text = intention_card(t, intention, organisation, await services.sectors.all(), history)
+    await show(update, context, text, _card_buttons(context, intention))
+
+
+def _card_buttons(context: PactContext, intention: Intention) -> InlineKeyboardMarkup:
+    t = context.i18n
+    rows: list[list[tuple[str, str]]] = []
+    if intention.status != "withdrawn":
+        rows.append([(t.gettext("📈 Log progress"), f"prog:start:{intention.id}")])
+        if intention.next_status:
+            label = t.gettext("Mark as {status}").format(
+                status=status_name(t, intention.next_status)
+            )
+            rows.append([(label, f"mine:status:{intention.id}-{intention.next_status}")])
+        rows.append(
+            [
+                (t.gettext("✏️ Edit"), f"edit:start:{intention.id}"),
+                (t.gettext("➕ Indicator"), f"ind:start:{intention.id}"),
+            ]
+        )
+        rows.append([(t.gettext("Withdraw"), f"mine:withdraw:{intention.id}")])
+    rows.append([(t.gettext("« All intentions"), "mine:list:")])
+    return keyboard(rows)
+
+
+async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
+    """`mine:list:`, `mine:open:<id>`, `mine:status:<id>-<status>`, `mine:withdraw:<id>`,
+    `mine:withdrawn:<id>`; the service checks the intention is this person's."""
+    t = context.i18n
+    intentions = context.services.intentions
+    person_id = user_id_of(update)
+    try:
+        if action == "list":
+            await _list(update, context)
+            return
+        number, _, status = value.partition("-")
+        if not number.isdigit():
+            raise NotAllowed(N_("This button is no longer valid."))
+        intention_id = int(number)
+        if action == "open":
+            await _card(update, context, await intentions.for_contact(person_id, intention_id))
+        elif action == "status" and status and status != "withdrawn":
+            await _card(
+                update, context, await intentions.set_status(person_id, intention_id, status)
+            )
+        elif action == "withdraw":
+            intention = await intentions.for_contact(person_id, intention_id)
+            question = t.gettext(
+                "Withdraw {title}? It stays visible as withdrawn and takes no more progress."
+            ).format(title=f"<b>{esc(intention.title)}</b>")
+            buttons = keyboard(
+                [
+                    [(t.gettext("Yes, withdraw"), f"mine:withdrawn:{intention_id}")],
+                    [(t.gettext("No, keep it"), f"mine:open:{intention_id}")],
+                ]
+            )
+            await show(update, context, question, buttons)
+        elif action == "withdrawn":
+            await _card(
+                update, context, await intentions.set_status(person_id, intention_id, "withdrawn")
+            )
+        else:
+            raise NotAllowed(N_("This button is no longer valid."))
+    except ServiceError as error:
+        await refuse(update, context, error)
+
+
+# -- logging progress -------------------------------------------------------------------
+
+
+async def _begin_card_flow(update: Update, context: PactContext, draft: Draft) -> Intention:
+    """Flows started from a card: the intention must be this person's."""
+    query = update.callback_query
+    value = (query.data or "").rsplit(":", 1)[-1] if query else ""
+    if not value.isdigit():
+        raise NotAllowed(N_("This button is no longer valid."))
+    intention = await context.services.intentions.for_contact(user_id_of(update), int(value))
+    draft["intention_id"] = intention.id
+    draft["title"] = intention.title
+    return intention
+
+
+async def _begin_progress(update: Update, context: PactContext, draft: Draft) -> str | None:
+    intention = await _begin_card_flow(update, context, draft)
+    if intention.status == "withdrawn":
+        raise NotAllowed(N_("This intention was withdrawn; it takes no more progress."))
+    draft["indicators"] = [[i.id, i.name, i.unit] for i in intention.indicators]
+    draft["values"] = {}
+    draft["index"] = 0
+    return None
+
+
+async def _ask_progress_text(context: PactContext, draft: Draft) -> Question:
+    text = context.i18n.gettext(
+        "What happened for {title}? Write a short update (at most 500 characters)."
+    ).format(title=f"<b>{esc(draft['title'])}</b>")
+    return text, []
+
+
+async def _on_progress_text(context: PactContext, draft: Draft, text: str) -> str | None:
+    draft["text"] = check_progress_text(text)
+    draft["index"], draft["values"] = 0, {}
+    return None if draft["indicators"] else DONE
+
+
+async def _ask_value(context: PactContext, draft: Draft) -> Question:
+    _id, name, unit = draft["indicators"][draft["index"]]
+    text = context.i18n.gettext(
+        "New value for {name} (in {unit})? Send a number, or press Skip if it did not change."
+    ).format(name=f"<b>{esc(name)}</b>", unit=esc(unit))
+    return text, []
+
+
+async def _on_value(context: PactContext, draft: Draft, text: str) -> str | None:
+    indicator_id = draft["indicators"][draft["index"]][0]
+    draft["values"][str(indicator_id)] = validation.number(text, context.i18n.locale)
+    return _next_value(draft)
+
+
+def _next_value(draft: Draft) -> str:
+    draft["index"] += 1
+    return STAY if draft["index"] < len(draft["indicators"]) else DONE
+
+
+async def _on_value_skip(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+    if action != "next":
+        raise NotAllowed(N_("This button is no longer valid."))
+    return _next_value(draft)
+
+
+async def _ask_value_with_skip(context: PactContext, draft: Draft) -> Question:
+    text, _ = await _ask_value(context, draft)
+    return text, [[(context.i18n.gettext("Skip"), "prog:next:")]]
+
+
+async def _finish_progress(update: Update, context: PactContext, draft: Draft) -> None:
+    values = {int(k): float(v) for k, v in draft["values"].items()}
+    intention = await context.services.intentions.log_progress(
+        user_id_of(update), draft["intention_id"], draft["text"], values
+    )
+    await send(update, context, context.i18n.gettext("Progress saved."))
+    await _card(update, context, intention)
+
+
+PROGRESS = Flow(
+    name="prog",
+    entry_pattern=r"^prog:start:\d+$",
+    begin=_begin_progress,
+    finish=_finish_progress,
+    steps=(
+        Step("text", _ask_progress_text, on_text=_on_progress_text),
+        Step("value", _ask_value_with_skip, on_text=_on_value, on_button=_on_value_skip),
+    ),
+)
+
+
+# -- editing ------------------------------------------------------------------------------
+
+
+async def _begin_edit(update: Update, context: PactContext, draft: Draft) -> str | None:
+    await _begin_card_flow(update, context, draft)
+    return None
+
+
+async def _ask_field(context: PactContext, draft: Draft) -> Question:
+    t = context.i18n
+    return t.gettext("What do you want to change?"), [
+        [(t.gettext("Title"), "edit:field:title")],
+        [(t.gettext("Description"), "edit:field:description")],
+        [(t.gettext("Due date"), "edit:field:due_date")],
+    ]
+
+
+async def _on_field(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+    if action != "field" or value not in ("title", "description", "due_date"):
+        raise NotAllowed(N_("This button is no longer valid."))
+    draft["field"] = value
+    return None
+
+
+async def _ask_new_value(context: PactContext, draft: Draft) -> Question:
+    t = context.i18n
+    if draft["field"] == "due_date":
+        return await ask_due(context, draft, "edit")
+    if draft["field"] == "title":
+        return t.gettext("Send the new title (at most 120 characters)."), []
+    return t.gettext("Send the new description (at most 1,000 characters)."), []
+
+
+async def _on_new_text(context: PactContext, draft: Draft, text: str) -> str | None:
+    value: str | dt.date = on_due_text(context, text) if draft["field"] == "due_date" else text
+    await _save_edit(context, draft, value)
+    return DONE
+
+
+async def _on_new_due(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+    if draft["field"] != "due_date":
+        raise NotAllowed(N_("This button is no longer valid."))
+    await _save_edit(context, draft, on_due_button(context, action, value))
+    return DONE
+
+
+async def _save_edit(context: PactContext, draft: Draft, value: str | dt.date) -> None:
+    person_id = context.person_id or 0
+    await context.services.intentions.edit(person_id, draft["intention_id"], draft["field"], value)
+
+
+async def _finish_edit(update: Update, context: PactContext, draft: Draft) -> None:
+    intention = await context.services.intentions.for_contact(
+        user_id_of(update), draft["intention_id"]
+    )
+    await send(update, context, context.i18n.gettext("Saved."))
+    await _card(update, context, intention)
+
+
+EDIT = Flow(
+    name="edit",
+    entry_pattern=r"^edit:start:\d+$",
+    begin=_begin_edit,
+    finish=_finish_edit,
+    steps=(
+        Step("field", _ask_field, on_button=_on_field),
+        Step("value", _ask_new_value, on_text=_on_new_text, on_button=_on_new_due),
+    ),
+)
+
+
+# -- adding an indicator ----------------------------------------------------------------------
+
+
+async def _begin_indicator(update: Update, context: PactContext, draft: Draft) -> str | None:
+    await _begin_card_flow(update, context, draft)
+    return None
+
+
+async def _on_target(context: PactContext, draft: Draft, text: str) -> str | None:
+    draft["target"] = indicator_from(draft, validation.number(text, context.i18n.locale)).target
+    return DONE
+
+
+async def _finish_indicator(update: Update, context: PactContext, draft: Draft) -> None:
+    intention = await context.services.intentions.add_indicator(
+        user_id_of(update), draft["intention_id"], indicator_from(draft, draft["target"])
+    )
+    await send(update, context, context.i18n.gettext("Indicator added."))
+    await _card(update, context, intention)
+
+
+INDICATOR = Flow(
+    name="ind",
+    entry_pattern=r"^ind:start:\d+$",
+    begin=_begin_indicator,
+    finish=_finish_indicator,
+    steps=(
+        Step("ind_name", ask_indicator_name, on_text=on_indicator_name),
+        Step("ind_unit", ask_unit, on_text=on_unit),
+        Step("ind_baseline", ask_baseline, on_text=on_baseline),
+        Step("ind_target", ask_target, on_text=_on_target),
+    ),
+)

@@ -1,0 +1,312 @@
+"""/register an organisation, /invite a colleague, join through an invite link."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import PactContext
+from bot.i18n import N_, Translator
+from bot.services.errors import Invalid, NotAllowed, ServiceError
+from bot.services.organisations import (
+    OrganisationDraft,
+    check_description,
+    check_name,
+)
+from bot.services.validation import website
+from handlers.common import esc, keyboard, refuse, send, show, user_id_of
+from handlers.flow import DONE, Draft, Flow, Question, Step, goto
+from handlers.render import organisation_summary
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _display_name(update: Update) -> str:
+    user = update.effective_user
+    return user.full_name if user else "?"
+
+
+# -- /register ------------------------------------------------------------------------
+
+
+async def _begin(update: Update, context: PactContext, draft: Draft) -> str | None:
+    """Someone who is a contact already sees their organisation instead."""
+    person_id = user_id_of(update)
+    current = await context.services.organisations.of_contact(person_id)
+    if current is None:
+        return None
+    t = context.i18n
+    sectors = await context.services.sectors.all()
+    text = t.gettext("You are already a contact of this organisation:")
+    await send(update, context, f"{text}\n\n{organisation_summary(t, current, sectors)}")
+    return DONE
+
+
+async def _ask_name(context: PactContext, draft: Draft) -> Question:
+    return context.i18n.gettext("What is the name of your organisation?"), []
+
+
+async def _on_name(context: PactContext, draft: Draft, text: str) -> str | None:
+    draft["name"] = check_name(text)
+    same = await context.services.organisations.same_name(draft["name"])
+    if same is not None:
+        draft["similar_id"], draft["similar_name"] = same.id, same.name
+        return "similar"
+    draft.pop("similar_id", None)
+    return None
+
+
+async def _ask_similar(context: PactContext, draft: Draft) -> Question:
+    t = context.i18n
+    text = t.gettext(
+        "An organisation called {name} is registered already. Is it yours? Then ask its "
+        "contacts to let you join it."
+    ).format(name=esc(draft["similar_name"]))
+    return text, [
+        [(t.gettext("Ask to join {name}").format(name=draft["similar_name"]), "reg:join:")],
+        [(t.gettext("No, mine is another organisation"), "reg:other:")],
+    ]
+
+
+async def _on_similar(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+    if action == "other":
+        return None
+    if action != "join":
+        raise NotAllowed(N_("This button is no longer valid."))
+    draft["join"] = True
+    return DONE
+
+
+async def _ask_sector(context: PactContext, draft: Draft) -> Question:
+    t = context.i18n
+    sectors = await context.services.sectors.all()
+    rows = [[(s.name(t.locale), f"reg:sector:{s.id}")] for s in sectors]
+    return t.gettext("In which sector does your organisation work?"), rows
+
+
+async def _on_sector(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+    if action != "sector" or not value.isdigit():
+        raise NotAllowed(N_("This button is no longer valid."))
+    draft["sector_id"] = (await context.services.sectors.get(int(value))).id
+    return None
+
+
+async def _ask_website(context: PactContext, draft: Draft) -> Question:
+    return context.i18n.gettext("What is its website? Send it, or press Skip."), []
+
+
+async def _on_website(context: PactContext, draft: Draft, text: str) -> str | None:
+    draft["website"] = website(text)
+    return None
+
+
+async def _ask_description(context: PactContext, draft: Draft) -> Question:
+    text = context.i18n.gettext(
+        "Describe your organisation in one line (at most 200 characters), or press Skip."
+    )
+    return text, []
+
+
+async def _on_description(context: PactContext, draft: Draft, text: str) -> str | None:
+    draft["description"] = check_description(text)
+    return None
+
+
+async def _ask_review(context: PactContext, draft: Draft) -> Question:
+    t = context.i18n
+    sector = await context.services.sectors.get(draft["sector_id"])
+    none = t.gettext("(none)")
+    text = "\n".join(
+        (
+            t.gettext("<b>Check and confirm</b>"),
+            t.gettext("Name: {name}").format(name=esc(draft["name"])),
+            t.gettext("Sector: {sector}").format(sector=esc(sector.name(t.locale))),
+            t.gettext("Website: {url}").format(url=esc(draft.get("website") or none)),
+            t.gettext("Description: {text}").format(text=esc(draft.get("description") or none)),
+        )
+    )
+    return text, [
+        [(t.gettext("✅ Register"), "reg:ok:")],
+        [
+            (t.gettext("Change name"), "reg:edit:name"),
+            (t.gettext("Change sector"), "reg:edit:sector"),
+        ],
+        [
+            (t.gettext("Change website"), "reg:edit:website"),
+            (t.gettext("Change description"), "reg:edit:description"),
+        ],
+    ]
+
+
+async def _on_review(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+    if action == "ok":
+        return DONE
+    if action == "edit" and value in ("name", "sector", "website", "description"):
+        return goto(value)
+    raise NotAllowed(N_("This button is no longer valid."))
+
+
+async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
+    person_id = user_id_of(update)
+    services = context.services
+    t = context.i18n
+    if draft.get("join"):
+        request = await services.organisations.request_to_join(
+            draft["similar_id"], person_id, _display_name(update)
+        )
+        for contact_id in request.contact_ids:
+            locale = await services.people.locale_of(contact_id, None)
+            other = Translator(locale, t.tz)
+            text = other.gettext("{person} asks to join {organisation} as a contact.").format(
+                person=esc(request.display_name), organisation=esc(request.organisation.name)
+            )
+            buttons = keyboard(
+                [
+                    [
+                        (other.gettext("Let them join"), f"org:accept:{request.id}"),
+                        (other.gettext("Decline"), f"org:decline:{request.id}"),
+                    ]
+                ]
+            )
+            await _notify(context, contact_id, text, buttons)
+        await send(
+            update,
+            context,
+            t.gettext(
+                "I asked the contacts of {organisation}. I will tell you their answer."
+            ).format(organisation=esc(request.organisation.name)),
+        )
+        return
+    organisation = await services.organisations.register(
+        person_id,
+        _display_name(update),
+        OrganisationDraft(
+            name=draft["name"],
+            sector_id=draft["sector_id"],
+            website=draft.get("website"),
+            description=draft.get("description"),
+        ),
+    )
+    await send(
+        update,
+        context,
+        t.gettext(
+            "{organisation} is registered and you are its contact. Next: /intention records an "
+            "engagement intention, /invite adds a colleague."
+        ).format(organisation=esc(organisation.name)),
+    )
+
+
+REGISTER = Flow(
+    name="reg",
+    command="register",
+    begin=_begin,
+    finish=_finish,
+    steps=(
+        Step("name", _ask_name, on_text=_on_name),
+        Step("sector", _ask_sector, on_button=_on_sector),
+        Step("website", _ask_website, on_text=_on_website, skippable=True),
+        Step("description", _ask_description, on_text=_on_description, skippable=True),
+        Step("review", _ask_review, on_button=_on_review),
+        # Only when the name matches an existing organisation.
+        Step("similar", _ask_similar, on_button=_on_similar, next="sector"),
+    ),
+)
+
+
+# -- /invite and joining ---------------------------------------------------------------
+
+
+async def invite(update: Update, context: PactContext) -> None:
+    """A contact gets a one-time link to forward to a colleague."""
+    t = context.i18n
+    try:
+        made = await context.services.organisations.make_invite(user_id_of(update))
+    except ServiceError as error:
+        await refuse(update, context, error)
+        return
+    link = f"https://t.me/{context.bot.username}?start=join_{made.code}"
+    text = t.gettext(
+        "Forward this link to a colleague. It works once, until {date}:\n{link}"
+    ).format(date=t.datetime(made.expires_at, "short"), link=link)
+    await send(update, context, text)
+
+
+async def join_link(update: Update, context: PactContext, code: str) -> None:
+    """`/start join_<code>`: say which organisation, and ask to confirm."""
+    t = context.i18n
+    try:
+        organisation = await context.services.organisations.check_invite(code, user_id_of(update))
+    except ServiceError as error:
+        await refuse(update, context, error)
+        return
+    text = t.gettext("You are invited to join {organisation} as a contact. Join?").format(
+        organisation=esc(organisation.name)
+    )
+    buttons = keyboard(
+        [[(t.gettext("Yes, join"), f"org:join:{code}"), (t.gettext("No"), "org:nojoin:")]]
+    )
+    await send(update, context, text, buttons)
+
+
+async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
+    """`org:join:<code>`, `org:nojoin:`, `org:accept:<request>`, `org:decline:<request>`."""
+    t = context.i18n
+    services = context.services
+    person_id = user_id_of(update)
+    try:
+        if action == "join":
+            organisation = await services.organisations.join(
+                value, person_id, _display_name(update)
+            )
+            text = t.gettext(
+                "You are now a contact of {organisation}. /mine shows its intentions."
+            ).format(organisation=esc(organisation.name))
+            await show(update, context, text)
+        elif action == "nojoin":
+            await show(update, context, t.gettext("Nothing was changed."))
+        elif action in ("accept", "decline") and value.isdigit():
+            accept = action == "accept"
+            request = await services.organisations.answer_join_request(
+                int(value), person_id, accept
+            )
+            done = (
+                t.gettext("{person} is now a contact of {organisation}.")
+                if accept
+                else t.gettext("You declined the request of {person}.")
+            )
+            await show(
+                update,
+                context,
+                done.format(
+                    person=esc(request.display_name), organisation=esc(request.organisation.name)
+                ),
+            )
+            locale = await services.people.locale_of(request.person_id, None)
+            other = Translator(locale, t.tz)
+            answer = (
+                other.gettext(
+                    "You are now a contact of {organisation}. /mine shows its intentions."
+                )
+                if accept
+                else other.gettext("The contacts of {organisation} declined your request.")
+            )
+            await _notify(
+                context,
+                request.person_id,
+                answer.format(organisation=esc(request.organisation.name)),
+            )
+        else:
+            raise NotAllowed(N_("This button is no longer valid."))
+    except (Invalid, NotAllowed) as error:
+        await refuse(update, context, error)
+
+
+async def _notify(context: PactContext, chat_id: int, text: str, markup: object = None) -> None:
+    """A message to someone else; their having blocked the bot must not fail this update."""
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
+    except TelegramError as exc:
+        _LOGGER.warning("could not notify %s: %s", chat_id, exc)

@@ -1,0 +1,118 @@
+"""Texts shared by several handlers: names from the vocabulary, progress, cards."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.services.intentions import Indicator, Intention, ProgressEntry
+from bot.services.organisations import Organisation
+from bot.services.sectors import Sector
+from bot.vocabulary import CHARACTERISTIC, LEVER, PRECONDITION, STATUS
+from handlers.common import esc
+
+BAR_CELLS = 10
+
+
+def bar(fraction: float) -> str:
+    """A short text bar: ▓▓▓▓░░░░░░ for 40%."""
+    filled = round(max(0.0, min(fraction, 1.0)) * BAR_CELLS)
+    return "▓" * filled + "░" * (BAR_CELLS - filled)
+
+
+def progress(t: Translator, fraction: float | None) -> str:
+    if fraction is None:
+        return t.gettext("no indicator")
+    return f"{bar(fraction)} {t.percent(round(fraction, 2))}"
+
+
+def status_name(t: Translator, code: str) -> str:
+    return t.gettext(STATUS[code].name) if code in STATUS else code
+
+
+def lever_name(t: Translator, code: str) -> str:
+    return t.gettext(LEVER[code].name) if code in LEVER else code
+
+
+def sector_name(t: Translator, sectors: list[Sector], sector_id: int) -> str:
+    for sector in sectors:
+        if sector.id == sector_id:
+            return sector.name(t.locale)
+    return "?"
+
+
+def indicator_line(t: Translator, indicator: Indicator) -> str:
+    current = t.number(indicator.current) if indicator.current is not None else "–"
+    return t.gettext("{name}: {current} of {target} {unit} (from {baseline}) {progress}").format(
+        name=esc(indicator.name),
+        current=current,
+        target=t.number(indicator.target),
+        unit=esc(indicator.unit),
+        baseline=t.number(indicator.baseline),
+        progress=progress(t, indicator.fraction),
+    )
+
+
+def intention_line(t: Translator, intention: Intention) -> str:
+    return t.gettext("<b>{title}</b> — {status}, due {due}\n{progress}").format(
+        title=esc(intention.title),
+        status=status_name(t, intention.status),
+        due=t.date(intention.due_date),
+        progress=progress(t, intention.fraction),
+    )
+
+
+def intention_card(
+    t: Translator,
+    intention: Intention,
+    organisation: Organisation,
+    sectors: list[Sector],
+    history: list[ProgressEntry],
+) -> str:
+    lines = [
+        f"<b>{esc(intention.title)}</b>",
+        esc(organisation.name),
+        "",
+        esc(intention.description),
+        "",
+        t.gettext("Status: {status}").format(status=status_name(t, intention.status)),
+        t.gettext("Due: {date}").format(date=t.date(intention.due_date)),
+        t.gettext("Sector: {sector}").format(
+            sector=esc(sector_name(t, sectors, intention.sector_id))
+        ),
+        t.gettext("Lever: {lever}").format(lever=lever_name(t, intention.lever)),
+    ]
+    if intention.preconditions:
+        names = ", ".join(t.gettext(PRECONDITION[c].name) for c in intention.preconditions)
+        lines.append(t.gettext("Preconditions: {names}").format(names=names))
+    if intention.characteristics:
+        names = ", ".join(t.gettext(CHARACTERISTIC[c].name) for c in intention.characteristics)
+        lines.append(t.gettext("Characteristics: {names}").format(names=names))
+    lines += [
+        "",
+        t.gettext("<b>Progress</b> {progress}").format(progress=progress(t, intention.fraction)),
+    ]
+    lines += [f"• {indicator_line(t, i)}" for i in intention.indicators]
+    if history:
+        lines += ["", t.gettext("<b>Latest updates</b>")]
+        by_id = {i.id: i for i in intention.indicators}
+        for entry in history:
+            values = ", ".join(
+                f"{esc(by_id[k].name)} {t.number(v)}" for k, v in entry.values.items() if k in by_id
+            )
+            text = entry.text if len(entry.text) <= 200 else entry.text[:199] + "…"
+            suffix = f" ({values})" if values else ""
+            lines.append(f"{t.date(entry.at, 'short')}: {esc(text)}{suffix}")
+    return "\n".join(lines)
+
+
+def organisation_summary(t: Translator, organisation: Organisation, sectors: list[Sector]) -> str:
+    lines = [
+        f"<b>{esc(organisation.name)}</b>",
+        t.gettext("Sector: {sector}").format(
+            sector=esc(sector_name(t, sectors, organisation.sector_id))
+        ),
+    ]
+    if organisation.website:
+        lines.append(t.gettext("Website: {url}").format(url=esc(organisation.website)))
+    if organisation.description:
+        lines.append(esc(organisation.description))
+    return "\n".join(lines)

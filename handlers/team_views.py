@@ -1,0 +1,295 @@
+"""The pact team's overview: /orgs, /intentions (paged, filtered) and /stats.
+
+List buttons carry their whole view in the data, `page.sector.lever.status`, so a press
+on an old message still shows a consistent page; every press re-checks team membership.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.context import PactContext
+from bot.i18n import N_
+from bot.services.errors import NotAllowed, ServiceError
+from bot.services.intentions import PAGE_SIZE
+from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
+from handlers.common import esc, keyboard, refuse, show, user_id_of
+from handlers.render import (
+    intention_card,
+    intention_line,
+    lever_name,
+    organisation_summary,
+    progress,
+    sector_name,
+    status_name,
+)
+
+
+@dataclass(frozen=True)
+class View:
+    page: int = 0
+    sector: int = 0
+    lever: str = "-"
+    status: str = "-"
+
+    def encode(self) -> str:
+        return f"{self.page}.{self.sector}.{self.lever}.{self.status}"
+
+    @classmethod
+    def decode(cls, text: str) -> View:
+        parts = text.split(".")
+        if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+            raise NotAllowed(N_("This button is no longer valid."))
+        lever = parts[2] if parts[2] in LEVER else "-"
+        status = parts[3] if parts[3] in STATUS else "-"
+        return cls(int(parts[0]), int(parts[1]), lever, status)
+
+    def but(self, **changes: object) -> View:
+        values = {**self.__dict__, "page": 0, **changes}
+        return View(**values)
+
+
+def _pager(prefix: str, view: View, total: int) -> list[tuple[str, str]]:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    row = []
+    if view.page > 0:
+        row.append(("«", f"{prefix}:page:{view.but(page=view.page - 1).encode()}"))
+    row.append((f"{view.page + 1}/{pages}", f"{prefix}:page:{view.encode()}"))
+    if view.page + 1 < pages:
+        row.append(("»", f"{prefix}:page:{view.but(page=view.page + 1).encode()}"))
+    return row
+
+
+# -- /intentions ---------------------------------------------------------------------------
+
+
+async def intentions(update: Update, context: PactContext) -> None:
+    """Newest first, ten a page, filtered by sector, lever and status."""
+    await _intentions_page(update, context, View())
+
+
+async def _intentions_page(update: Update, context: PactContext, view: View) -> None:
+    t = context.i18n
+    services = context.services
+    found, total = await services.intentions.page(
+        user_id_of(update),
+        sector_id=view.sector or None,
+        lever=None if view.lever == "-" else view.lever,
+        status=None if view.status == "-" else view.status,
+        page=view.page,
+    )
+    sectors = await services.sectors.all()
+    filters = [
+        sector_name(t, sectors, view.sector) if view.sector else t.gettext("all sectors"),
+        lever_name(t, view.lever) if view.lever != "-" else t.gettext("all levers"),
+        status_name(t, view.status) if view.status != "-" else t.gettext("every status"),
+    ]
+    header = t.ngettext("<b>{n} intention</b>", "<b>{n} intentions</b>", total).format(n=total)
+    lines = [f"{header} ({esc(', '.join(filters))})"]
+    first = view.page * PAGE_SIZE
+    for n, (intention, organisation) in enumerate(found, first + 1):
+        lines.append(f"{n}. {intention_line(t, intention)}\n<i>{esc(organisation)}</i>")
+    if not found:
+        lines.append(t.gettext("Nothing matches these filters."))
+    state = view.encode()
+    rows = [
+        [(f"{n}. {i.title[:40]}", f"ti:open:{i.id}.{state}")]
+        for n, (i, _) in enumerate(found, first + 1)
+    ]
+    rows.append(
+        [
+            (t.gettext("Sector"), f"ti:menu:sector.{state}"),
+            (t.gettext("Lever"), f"ti:menu:lever.{state}"),
+            (t.gettext("Status"), f"ti:menu:status.{state}"),
+        ]
+    )
+    rows.append(_pager("ti", view, total))
+    await show(update, context, "\n\n".join(lines), keyboard(rows))
+
+
+async def _filter_menu(
+    update: Update, context: PactContext, prefix: str, what: str, view: View
+) -> None:
+    t = context.i18n
+    rows: list[list[tuple[str, str]]] = []
+    if what == "sector":
+        rows.append([(t.gettext("all sectors"), f"{prefix}:page:{view.but(sector=0).encode()}")])
+        for sector in await context.services.sectors.all():
+            rows.append(
+                [(sector.name(t.locale), f"{prefix}:page:{view.but(sector=sector.id).encode()}")]
+            )
+    elif what == "lever":
+        rows.append([(t.gettext("all levers"), f"ti:page:{view.but(lever='-').encode()}")])
+        rows += [
+            [(t.gettext(lv.name), f"ti:page:{view.but(lever=lv.code).encode()}")] for lv in LEVERS
+        ]
+    elif what == "status":
+        rows.append([(t.gettext("every status"), f"ti:page:{view.but(status='-').encode()}")])
+        rows += [
+            [(status_name(t, s.code), f"ti:page:{view.but(status=s.code).encode()}")]
+            for s in STATUSES
+        ]
+    else:
+        raise NotAllowed(N_("This button is no longer valid."))
+    await show(update, context, t.gettext("Show only:"), keyboard(rows))
+
+
+async def on_intentions_button(
+    update: Update, context: PactContext, action: str, value: str
+) -> None:
+    """`ti:page:<view>`, `ti:menu:<what>.<view>`, `ti:open:<id>.<view>`."""
+    try:
+        if action == "page":
+            await _intentions_page(update, context, View.decode(value))
+        elif action == "menu":
+            what, _, state = value.partition(".")
+            await context.services.team.require_member(user_id_of(update))
+            await _filter_menu(update, context, "ti", what, View.decode(state))
+        elif action == "open":
+            number, _, state = value.partition(".")
+            if not number.isdigit():
+                raise NotAllowed(N_("This button is no longer valid."))
+            await _team_card(update, context, int(number), View.decode(state))
+        else:
+            raise NotAllowed(N_("This button is no longer valid."))
+    except ServiceError as error:
+        await refuse(update, context, error)
+
+
+async def _team_card(update: Update, context: PactContext, intention_id: int, view: View) -> None:
+    services = context.services
+    intention, organisation = await services.intentions.for_team(user_id_of(update), intention_id)
+    history = await services.intentions.history(intention.id)
+    text = intention_card(
+        context.i18n, intention, organisation, await services.sectors.all(), history
+    )
+    back = keyboard([[(context.i18n.gettext("« Back to the list"), f"ti:page:{view.encode()}")]])
+    await show(update, context, text, back)
+
+
+# -- /orgs --------------------------------------------------------------------------------------
+
+
+async def orgs(update: Update, context: PactContext) -> None:
+    """Organisations by name, ten a page, filtered by sector."""
+    await _orgs_page(update, context, View())
+
+
+async def _orgs_page(update: Update, context: PactContext, view: View) -> None:
+    t = context.i18n
+    services = context.services
+    found, total = await services.organisations.page(
+        user_id_of(update), view.sector or None, view.page
+    )
+    sectors = await services.sectors.all()
+    where = sector_name(t, sectors, view.sector) if view.sector else t.gettext("all sectors")
+    header = t.ngettext("<b>{n} organisation</b>", "<b>{n} organisations</b>", total).format(
+        n=total
+    )
+    lines = [f"{header} ({esc(where)})"]
+    first = view.page * PAGE_SIZE
+    for n, (organisation, count) in enumerate(found, first + 1):
+        sector = sector_name(t, sectors, organisation.sector_id)
+        counted = t.ngettext("{n} intention", "{n} intentions", count).format(n=count)
+        lines.append(f"{n}. <b>{esc(organisation.name)}</b> — {esc(sector)}, {counted}")
+    if not found:
+        lines.append(t.gettext("Nothing matches these filters."))
+    state = view.encode()
+    rows = [
+        [(f"{n}. {o.name[:40]}", f"to:open:{o.id}.{state}")]
+        for n, (o, _) in enumerate(found, first + 1)
+    ]
+    rows.append([(t.gettext("Sector"), f"to:menu:sector.{state}")])
+    rows.append(_pager("to", view, total))
+    await show(update, context, "\n".join(lines), keyboard(rows))
+
+
+async def on_orgs_button(update: Update, context: PactContext, action: str, value: str) -> None:
+    """`to:page:<view>`, `to:menu:sector.<view>`, `to:open:<id>.<view>`."""
+    services = context.services
+    t = context.i18n
+    person_id = user_id_of(update)
+    try:
+        if action == "page":
+            await _orgs_page(update, context, View.decode(value))
+        elif action == "menu" and value.startswith("sector."):
+            await services.team.require_member(person_id)
+            await _filter_menu(
+                update, context, "to", "sector", View.decode(value.removeprefix("sector."))
+            )
+        elif action == "open":
+            number, _, state = value.partition(".")
+            if not number.isdigit():
+                raise NotAllowed(N_("This button is no longer valid."))
+            view = View.decode(state)
+            organisation = await services.organisations.get_for_team(person_id, int(number))
+            contacts = await services.organisations.contacts(organisation.id)
+            sectors = await services.sectors.all()
+            lines = [organisation_summary(t, organisation, sectors)]
+            lines.append(
+                t.ngettext("{n} contact", "{n} contacts", len(contacts)).format(n=len(contacts))
+            )
+            for intention in await services.intentions.of_organisation(person_id, organisation.id):
+                status = status_name(t, intention.status)
+                shown = progress(t, intention.fraction)
+                lines.append(f"• {esc(intention.title)} — {status}, {shown}")
+            back = keyboard([[(t.gettext("« Back to the list"), f"to:page:{view.encode()}")]])
+            await show(update, context, "\n".join(lines), back)
+        else:
+            raise NotAllowed(N_("This button is no longer valid."))
+    except ServiceError as error:
+        await refuse(update, context, error)
+
+
+# -- /stats -----------------------------------------------------------------------------------
+
+
+async def stats(update: Update, context: PactContext) -> None:
+    """The pact's figures: organisations per sector, intentions per lever and status,
+    indicator progress, overdue intentions."""
+    t = context.i18n
+    services = context.services
+    try:
+        figures = await services.intentions.stats(user_id_of(update))
+    except ServiceError as error:
+        await refuse(update, context, error)
+        return
+    sectors = await services.sectors.all()
+    lines = [t.gettext("<b>Organisations per sector</b>")]
+    for sector in sectors:
+        count = figures.organisations_per_sector.get(sector.id, 0)
+        lines.append(f"{esc(sector.name(t.locale))}: {t.number(count)}")
+    lines += ["", t.gettext("<b>Intentions per lever</b>")]
+    for lever in LEVERS:
+        counts = [
+            (s, figures.intentions_per_lever_and_status.get((lever.code, s.code), 0))
+            for s in STATUSES
+        ]
+        total = sum(n for _, n in counts)
+        detail = ", ".join(f"{status_name(t, s.code)} {t.number(n)}" for s, n in counts if n)
+        lines.append(
+            f"{t.gettext(lever.name)}: {t.number(total)}" + (f" ({detail})" if detail else "")
+        )
+    lines.append("")
+    if figures.average_indicator_progress is None:
+        lines.append(t.gettext("No indicators yet."))
+    else:
+        lines.append(
+            t.ngettext(
+                "Average progress of {n} indicator: {progress}",
+                "Average progress of {n} indicators: {progress}",
+                figures.indicators,
+            ).format(
+                n=t.number(figures.indicators),
+                progress=progress(t, figures.average_indicator_progress),
+            )
+        )
+    lines.append(
+        t.ngettext(
+            "{n} intention is overdue.", "{n} intentions are overdue.", figures.overdue
+        ).format(n=t.number(figures.overdue))
+    )
+    await show(update, context, "\n".join(lines))
