@@ -25,6 +25,7 @@ class PactContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         self.person_id: int | None = user_id
         self.language_code: str | None = None
         self._i18n: Translator | None = None
+        self.answered = False  # whether this update's button press has been answered
 
     @classmethod
     def from_update(

@@ -39,13 +39,24 @@ async def send(
     return await context.bot.send_message(chat_id_of(update), text, reply_markup=markup)
 
 
+async def answer(
+    update: Update, context: PactContext, text: str | None = None, alert: bool = False
+) -> None:
+    """Answer a button press once; Telegram refuses a second answer to the same press."""
+    query = update.callback_query
+    if query is None or context.answered:
+        return
+    context.answered = True
+    await query.answer(text, show_alert=alert)
+
+
 async def show(
     update: Update, context: PactContext, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Answer a button press by replacing its message; answer a typed message with a new one."""
     query = update.callback_query
     if query is not None and query.message is not None:
-        await query.answer()
+        await answer(update, context)
         await query.edit_message_text(text, reply_markup=markup)
     else:
         await send(update, context, text, markup)
@@ -59,8 +70,8 @@ def error_text(context: PactContext, error: ServiceError) -> str:
 async def refuse(update: Update, context: PactContext, error: ServiceError) -> None:
     """Say no politely: as a pop-up on a button press, as a message otherwise."""
     text = error_text(context, error)
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+    if update.callback_query is not None and not context.answered:
+        await answer(update, context, text, alert=True)
     else:
         await send(update, context, text)
 

@@ -1,4 +1,5 @@
-"""The last resort: log the error with its update, apologise, keep running."""
+"""The last resort: a refusal a service raised is shown politely; anything else is logged
+with its update and the person gets an apology. The bot keeps running either way."""
 
 from __future__ import annotations
 
@@ -7,20 +8,26 @@ import logging
 from telegram import Update
 
 from bot.context import PactContext
+from bot.services.errors import ServiceError
+from handlers.common import refuse
 
 _LOGGER = logging.getLogger("pactbot.errors")
 
 
 async def on_error(update: object, context: PactContext) -> None:
-    update_text = update.to_dict() if isinstance(update, Update) else repr(update)
-    _LOGGER.error("error while handling update %s", update_text, exc_info=context.error)
+    error = context.error
     if not isinstance(update, Update) or update.effective_chat is None:
+        _LOGGER.error("error outside an update: %r", update, exc_info=error)
         return
     try:
         t = await context.load_locale()
+        if isinstance(error, ServiceError):
+            await refuse(update, context, error)
+            return
+        _LOGGER.error("error while handling update %s", update.to_dict(), exc_info=error)
         await context.bot.send_message(
             update.effective_chat.id,
             t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
         )
-    except Exception:  # the apology itself must never take the bot down
-        _LOGGER.exception("could not send the apology")
+    except Exception:  # the answer itself must never take the bot down
+        _LOGGER.exception("could not answer after an error (%r)", error)

@@ -28,7 +28,15 @@ from telegram.warnings import PTBUserWarning
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services.errors import Invalid, NotAllowed, ServiceError
-from handlers.common import Buttons, end_conversations, error_text, keyboard, refuse, send
+from handlers.common import (
+    Buttons,
+    answer,
+    end_conversations,
+    error_text,
+    keyboard,
+    refuse,
+    send,
+)
 
 Draft = dict[str, Any]
 Question = tuple[str, Buttons]
@@ -115,14 +123,13 @@ class Flow:
         self._drop(context)
         draft = self.draft(context)
         draft["_path"] = []
-        if update.callback_query:
-            await update.callback_query.answer()
         try:
             first = await self.begin(update, context, draft)
         except ServiceError as error:
             self._drop(context)
             await refuse(update, context, error)
             return END
+        await answer(update, context)
         if first == DONE:
             self._drop(context)
             return END
@@ -211,14 +218,14 @@ class Flow:
             await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
             return None
         if action == "back":
-            await query.answer()
+            await answer(update, context)
             path: list[str] = draft["_path"]
             if len(path) > 1:
                 path.pop()
             draft.pop("_after", None)
             return await self._go(update, context, path[-1])
         if action == "skip" and step.skippable:
-            await query.answer()
+            await answer(update, context)
             draft.pop(step.name, None)  # a skippable step keeps its answer under its name
             return await self._after(update, context, step, None)
         if step.on_button is None:
@@ -229,7 +236,7 @@ class Flow:
         except ServiceError as error:
             await refuse(update, context, error)
             return None
-        await query.answer()
+        await answer(update, context)
         return await self._after(update, context, step, target)
 
     async def _after(

@@ -6,7 +6,6 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_
-from bot.services import validation
 from bot.services.errors import NotAllowed, ServiceError
 from handlers.common import esc, keyboard, refuse, send, user_id_of
 from handlers.flow import DONE, Ask, Draft, Flow, OnText, Question, Step
@@ -50,7 +49,7 @@ def _ask(language: str) -> Ask:
 
 def _on(language: str) -> OnText:
     async def on_text(context: PactContext, draft: Draft, text: str) -> str | None:
-        draft[language] = validation.text(text, max_length=60, single_line=True)
+        draft[language] = await context.services.sectors.check_new_name(text)
         return None
 
     return on_text

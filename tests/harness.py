@@ -122,7 +122,12 @@ class Harness:
                 "text": "…",
             },
         }
-        return await self.process({"callback_query": query})
+        calls = await self.process({"callback_query": query})
+        answers = [c for c in calls if c.method == "answerCallbackQuery"]
+        assert [c.params["callback_query_id"] for c in answers] == [query["id"]], (
+            f"the press {data!r} was answered {len(answers)} times"
+        )
+        return calls
 
     async def tap(self, person: Person, data: str) -> list[Call]:
         """Press a button the person can see: on the latest message that shows it."""

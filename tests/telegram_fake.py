@@ -68,6 +68,7 @@ class RecordingRequest(BaseRequest):
         self.attempts: list[Call] = []
         self.faults: list[Fault] = []
         self._next_message_id = 100
+        self._answered: set[str] = set()
 
     @property
     def read_timeout(self) -> float | None:
@@ -118,6 +119,11 @@ class RecordingRequest(BaseRequest):
         call = Call(api_method, params, files)
         self.attempts.append(call)
         fault = self._take_fault(call)
+        if fault is None and api_method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self._answered:  # Telegram accepts one answer per press
+                fault = Fault(api_method, 400, "Bad Request: query is too old or already answered")
+            self._answered.add(query_id)
         if fault is not None:
             body: dict[str, Any] = {
                 "ok": False,

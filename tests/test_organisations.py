@@ -35,6 +35,7 @@ async def test_register_with_website_and_description_after_review(harness: Harne
         "SELECT o.name, o.sector_id, o.website, c.display_name FROM organisation o"
         " JOIN contact c ON c.organisation_id = o.id WHERE c.person_id = 710"
     )
+    assert row is not None
     assert tuple(row) == ("Atelier Samen Gent", 3, "https://www.samen.be", "Test")
 
 

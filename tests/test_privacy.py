@@ -80,3 +80,49 @@ async def test_every_table_holding_a_person_is_declared(harness: Harness) -> Non
             if column["name"] in person_columns:
                 assert (table, column["name"]) in declared, f"{table}.{column['name']}"
     assert ("person", "id") in declared
+
+
+async def test_forget_keeps_the_organisation_for_its_other_contacts(harness: Harness) -> None:
+    from tests.flows import record_intention, register
+
+    founder, colleague = Person(540, "en"), Person(541, "en")
+    db = harness.application.services.db
+    await register(harness, founder, "Vzw Blijft")
+    link = texts(await harness.send(founder, "/invite"))[0]
+    code = link.rsplit("join_", 1)[1]
+    await harness.send(colleague, f"/start join_{code}")
+    await harness.tap(colleague, f"org:join:{code}")
+    await record_intention(harness, founder, "Stays on")
+
+    mydata = json.loads((await harness.send(founder, "/mydata"))[0].files["document"])
+    assert mydata["data"]["contact"][0]["display_name"] == "Test"
+    assert mydata["data"]["intention"][0]["title"] == "Stays on"
+
+    await harness.press(founder, "privacy:forget:yes")
+    assert await db.fetchval("SELECT count(*) FROM organisation WHERE name = 'Vzw Blijft'") == 1
+    assert await db.fetchval("SELECT created_by FROM intention WHERE title = 'Stays on'") is None
+    assert await db.fetchval("SELECT count(*) FROM contact WHERE person_id = 540") == 0
+    assert await db.fetchval("SELECT count(*) FROM intention_event WHERE author_id = 540") == 0
+    left = await privacy.export(db.reader, 540)
+    assert all(rows == [] for rows in left.values()), left
+
+    # The last contact leaving takes the organisation and its intentions along.
+    await harness.press(colleague, "privacy:forget:yes")
+    assert await db.fetchval("SELECT count(*) FROM organisation") == 0
+    assert await db.fetchval("SELECT count(*) FROM intention") == 0
+
+
+async def test_forget_in_the_middle_of_a_flow_ends_it(harness: Harness) -> None:
+    person = Person(542, "en")
+    await harness.send(person, "/register")
+    await harness.send(person, "Half-registered")
+    await harness.send(person, "/forget")
+    await harness.tap(person, "privacy:forget:yes")
+    # The next text is not taken as an answer to the abandoned question.
+    assert texts(await harness.send(person, "Education")) == [
+        "I did not ask anything. Type /help to see what I can do."
+    ]
+    await harness.restart()
+    assert texts(await harness.send(person, "Education")) == [
+        "I did not ask anything. Type /help to see what I can do."
+    ]

@@ -47,17 +47,21 @@ class Sectors:
                 return sector
         raise NotAllowed(N_("That sector does not exist (any more)."))
 
+    async def check_new_name(self, name: str) -> str:
+        """A sector name that no sector has yet, in any language."""
+        clean = validation.text(name, max_length=60, single_line=True, min_length=2)
+        keys = {validation.name_key(n) for s in await self.all() for n in s.names.values()}
+        if validation.name_key(clean) in keys:
+            raise Invalid(N_("A sector called {name} exists already."), name=clean)
+        return clean
+
     async def add(self, actor_id: int, names: dict[str, str]) -> Sector:
         """A new sector; its name in nl, fr and en, unique in each language."""
         await self._team.require_member(actor_id)
         clean = {
-            locale: validation.text(names.get(locale, ""), max_length=60, single_line=True)
+            locale: await self.check_new_name(names.get(locale, ""))
             for locale in ("nl", "fr", "en")
         }
-        keys = {validation.name_key(n) for s in await self.all() for n in s.names.values()}
-        for name in clean.values():
-            if validation.name_key(name) in keys:
-                raise Invalid(N_("A sector called {name} exists already."), name=name)
         code = validation.name_key(clean["en"])[:30] or "sector"
         async with self._db.transaction() as tx:
             sector_id = await sectors.add(tx, code, clean["nl"], clean["fr"], clean["en"])

@@ -1,0 +1,248 @@
+"""/intention, /mine and the card: the unhappy paths, restarts, and other people's data."""
+
+from __future__ import annotations
+
+import json
+
+from tests.flows import EDUCATION, log_progress, record_intention, register
+from tests.harness import Harness, Person, alerts, texts
+
+
+async def _intention(h: Harness, title: str) -> int:
+    value = await h.application.services.db.fetchval(
+        "SELECT id FROM intention WHERE title = ?", (title,)
+    )
+    assert value is not None, f"no intention {title!r}"
+    return int(value)
+
+
+async def _contact(h: Harness, person_id: int, org: str, locale: str = "en") -> Person:
+    person = Person(person_id, locale)
+    await register(h, person, org)
+    return person
+
+
+async def test_intention_needs_an_organisation(harness: Harness) -> None:
+    calls = await harness.send(Person(730, "nl"), "/intention")
+    assert texts(calls) == [
+        "Je bent nog geen contactpersoon van een organisatie. Registreer er een met /register."
+    ]
+
+
+async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
+    harness: Harness,
+) -> None:
+    person = await _contact(harness, 731, "Vzw Horizon")
+    await harness.send(person, "/intention")
+    assert texts(await harness.send(person, "T" * 121)) == [
+        "This is too long: at most 120 characters, yours has 121. Shorten it and send it again."
+    ]
+    await harness.send(person, "Language cafés")
+    long_description = "d" * 1001
+    assert (
+        "at most 1000 characters, yours has 1001"
+        in texts(await harness.send(person, long_description))[0]
+    )
+    await harness.send(person, "Weekly language cafés with volunteers.")
+    await harness.tap(person, f"int:sector:{EDUCATION}")
+    await harness.tap(person, "int:lever:trust")
+    await harness.tap(person, "int:preconditions:")
+    await harness.tap(person, "int:characteristics:meeting")
+    await harness.tap(person, "int:characteristics:")
+    # 23 November 2026 is "today" for the injected clock.
+    assert texts(await harness.send(person, "22/11/2026")) == [
+        "That date is in the past. Choose today or a later date, like 23/11/2026."
+    ]
+    assert texts(await harness.send(person, "next spring")) == [
+        "I cannot read that date. Write it like 31/12/2026."
+    ]
+    await harness.send(person, "30/06/2027")
+    await harness.tap(person, "int:indicator:add")
+    await harness.send(person, "Participants")
+    await harness.send(person, "people")
+    assert texts(await harness.send(person, "zero")) == [
+        "That is not a number. Send a number such as 10 or 2,5."
+    ]
+    await harness.send(person, "5")
+    assert texts(await harness.send(person, "5")) == [
+        "The target must differ from the baseline, or there is nothing to measure."
+    ]
+    await harness.send(person, "40")
+    assert "• Participants: from 5 to 40 people" in harness.last_text(person)
+    await harness.tap(person, "int:indicator:done")
+    review = harness.last_text(person)
+    assert "<b>Language cafés</b>" in review and "1 indicator" in review
+    assert "30 Jun 2027" in review
+    await harness.tap(person, "int:ok:")
+
+    row = await harness.application.services.db.fetchone(
+        "SELECT * FROM intention WHERE title = 'Language cafés'"
+    )
+    assert row is not None
+    assert row["lever"] == "trust" and row["due_date"] == "2027-06-30"
+    assert json.loads(row["characteristics"]) == ["meeting"]
+    assert row["status"] == "intention"
+    indicator = await harness.application.services.db.fetchone(
+        "SELECT name, unit, baseline, target FROM indicator WHERE intention_id = ?", (row["id"],)
+    )
+    assert indicator is not None and tuple(indicator) == ("Participants", "people", 5.0, 40.0)
+    event = await harness.application.services.db.fetchone(
+        "SELECT kind, author_id FROM intention_event WHERE intention_id = ?", (row["id"],)
+    )
+    assert event is not None and tuple(event) == ("created", 731)
+
+
+async def test_back_returns_to_the_previous_question(harness: Harness) -> None:
+    person = await _contact(harness, 732, "Vzw Terug")
+    await harness.send(person, "/intention")
+    await harness.send(person, "First title")
+    await harness.tap(person, "int:back:")
+    assert harness.last_text(person).startswith("What will your organisation do?")
+    await harness.send(person, "Second title")
+    await harness.send(person, "A description.")
+    await harness.tap(person, f"int:sector:{EDUCATION}")
+    await harness.tap(person, "int:lever:rights")
+    await harness.tap(person, "int:preconditions:")
+    await harness.tap(person, "int:characteristics:")
+    # A quick choice for the due date.
+    due_button = next(
+        data
+        for data in harness.request.messages(732)[-1].button_data
+        if data.startswith("int:due:")
+    )
+    await harness.tap(person, due_button)
+    await harness.tap(person, "int:indicator:done")
+    assert "<b>Second title</b>" in harness.last_text(person)
+
+
+async def test_a_button_from_an_older_question_is_refused(harness: Harness) -> None:
+    person = await _contact(harness, 733, "Vzw Oud")
+    await harness.send(person, "/intention")
+    await harness.send(person, "Title here")
+    await harness.send(person, "A description.")
+    sector_message = harness.request.messages(733)[-1]
+    await harness.tap(person, f"int:sector:{EDUCATION}")
+    assert sector_message.message_id is not None
+    calls = await harness.press(person, "int:sector:1", sector_message.message_id)
+    assert alerts(calls) == ["This button is no longer valid."]
+    assert harness.last_text(person).startswith("Which lever")
+
+
+async def test_a_restart_in_the_middle_of_intention_continues(harness: Harness) -> None:
+    person = await _contact(harness, 734, "Vzw Herstart", "fr")
+    await harness.send(person, "/intention")
+    await harness.send(person, "Ateliers de CV")
+    await harness.send(person, "Des ateliers pour écrire un CV.")
+    sector_question = harness.request.messages(734)[-1]
+
+    await harness.restart()
+
+    assert sector_question.message_id is not None
+    await harness.press(person, f"int:sector:{EDUCATION}", sector_question.message_id)
+    assert harness.last_text(person).startswith("Sur quel levier du pacte agit-il ?")
+    await harness.tap(person, "int:lever:agency")
+    await harness.tap(person, "int:preconditions:")
+    await harness.tap(person, "int:characteristics:")
+    await harness.send(person, "31/12/2027")
+    await harness.tap(person, "int:indicator:done")
+    await harness.tap(person, "int:ok:")
+    row = await harness.application.services.db.fetchone(
+        "SELECT title, description FROM intention WHERE organisation_id ="
+        " (SELECT organisation_id FROM contact WHERE person_id = 734)"
+    )
+    assert row is not None
+    assert tuple(row) == ("Ateliers de CV", "Des ateliers pour écrire un CV.")
+
+
+async def test_someone_elses_intention_is_refused_everywhere(harness: Harness) -> None:
+    owner = await _contact(harness, 735, "Vzw Eigen")
+    await record_intention(harness, owner, "Our own plan")
+    intention_id = await _intention(harness, "Our own plan")
+    stranger = await _contact(harness, 736, "Vzw Vreemd", "nl")
+    refusal = ["Dat engagement is niet van jouw organisatie."]
+
+    for data in (
+        f"mine:open:{intention_id}",
+        f"mine:status:{intention_id}-committed",
+        f"mine:withdraw:{intention_id}",
+        f"mine:withdrawn:{intention_id}",
+        f"prog:start:{intention_id}",
+        f"edit:start:{intention_id}",
+        f"ind:start:{intention_id}",
+    ):
+        calls = await harness.press(stranger, data)
+        assert alerts(calls) == refusal, data
+        assert "Our own plan" not in " ".join(texts(calls))
+    status = await harness.application.services.db.fetchval(
+        "SELECT status FROM intention WHERE id = ?", (intention_id,)
+    )
+    assert status == "intention"
+    assert alerts(await harness.press(stranger, "mine:open:abc")) == [
+        "Deze knop is niet meer geldig."
+    ]
+
+
+async def test_status_moves_forward_and_withdraw_asks_first(harness: Harness) -> None:
+    person = await _contact(harness, 737, "Vzw Status")
+    await record_intention(harness, person, "Status plan")
+    intention_id = await _intention(harness, "Status plan")
+    await harness.send(person, "/mine")
+    card = await harness.tap(person, f"mine:open:{intention_id}")
+    assert "Status: intention" in texts(card)[0]
+    card = await harness.tap(person, f"mine:status:{intention_id}-committed")
+    assert "Status: committed" in texts(card)[0]
+    # Skipping a step (committed → achieved) is refused.
+    calls = await harness.press(person, f"mine:status:{intention_id}-achieved")
+    assert alerts(calls) == ["That status change is not possible any more."]
+
+    calls = await harness.tap(person, f"mine:withdraw:{intention_id}")
+    assert calls[-1].button_data == [f"mine:withdrawn:{intention_id}", f"mine:open:{intention_id}"]
+    card = await harness.tap(person, f"mine:withdrawn:{intention_id}")
+    assert "Status: withdrawn" in texts(card)[0]
+    assert f"prog:start:{intention_id}" not in card[-1].button_data
+    kinds = [
+        tuple(r)
+        for r in await harness.application.services.db.fetchall(
+            "SELECT kind, detail FROM intention_event WHERE intention_id = ? ORDER BY id",
+            (intention_id,),
+        )
+    ]
+    assert [k for k, _ in kinds] == ["created", "status", "status"]
+    assert json.loads(kinds[-1][1]) == {"from": "committed", "to": "withdrawn"}
+
+
+async def test_edit_the_title_and_add_an_indicator_from_the_card(harness: Harness) -> None:
+    person = await _contact(harness, 738, "Vzw Wijzig")
+    await record_intention(harness, person, "Old title", indicator=None)
+    intention_id = await _intention(harness, "Old title")
+    await harness.send(person, "/mine")
+    await harness.tap(person, f"mine:open:{intention_id}")
+    await harness.tap(person, f"edit:start:{intention_id}")
+    await harness.tap(person, "edit:field:title")
+    await harness.send(person, "New title")
+    assert "<b>New title</b>" in harness.last_text(person)
+
+    await harness.tap(person, f"ind:start:{intention_id}")
+    for answer in ("Volunteers", "people", "2", "12"):
+        await harness.send(person, answer)
+    card = harness.last_text(person)
+    assert "Volunteers: – of 12 people (from 2)" in card
+    await log_progress(harness, person, intention_id, "Five volunteers now.", "7")
+    assert "50%" in harness.last_text(person)
+
+
+async def test_progress_without_indicators_and_a_skipped_value(harness: Harness) -> None:
+    person = await _contact(harness, 739, "Vzw Stap")
+    await record_intention(harness, person, "Plan with indicator")
+    intention_id = await _intention(harness, "Plan with indicator")
+    await harness.send(person, "/mine")
+    await harness.tap(person, f"mine:open:{intention_id}")
+    await harness.tap(person, f"prog:start:{intention_id}")
+    assert (
+        "at most 500 characters, yours has 501" in texts(await harness.send(person, "p" * 501))[0]
+    )
+    await harness.send(person, "A meeting with partners.")
+    await harness.tap(person, "prog:next:")
+    card = harness.last_text(person)
+    assert "A meeting with partners." in card
+    assert "Jobs found: – of 10 people" in card
