@@ -39,11 +39,10 @@ class PactApplication(
 ):
     services: Services
 
-    async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        # Store conversation states and drafts as soon as an update is handled, not once a
-        # minute: a restart must continue exactly where the person was.
-        await self.update_persistence()
+    async def update_persistence(self) -> None:
+        await super().update_persistence()
+        if isinstance(self.persistence, SQLitePersistence):
+            await self.persistence.write_pending()
 
 
 def build_application(

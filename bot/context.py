@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, Job
 
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 
 if TYPE_CHECKING:
     from bot.app import PactApplication
@@ -56,18 +56,18 @@ class PactContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         locale = settings.default_locale
         if self.person_id is not None:
             locale, _new = await self.services.people.greet(self.person_id, self.language_code)
-        self._i18n = Translator(locale, settings.timezone)
+        self._i18n = translator(locale, settings.timezone)
         return self._i18n
 
     def use_locale(self, locale: str) -> Translator:
-        self._i18n = Translator(locale, self.services.settings.timezone)
+        self._i18n = translator(locale, self.services.settings.timezone)
         return self._i18n
 
     @property
     def i18n(self) -> Translator:
         if self._i18n is None:
             settings = self.services.settings
-            self._i18n = Translator(settings.default_locale, settings.timezone)
+            self._i18n = translator(settings.default_locale, settings.timezone)
         return self._i18n
 
     @property

@@ -78,6 +78,12 @@ def guess_locale(language_code: str | None, default: str) -> str:
     return default
 
 
+@cache
+def translator(locale: str, tz: ZoneInfo) -> Translator:
+    """Translators are immutable: one per locale and time zone serves every update."""
+    return Translator(locale, tz)
+
+
 class Translator:
     """One person's language and the pact's time zone."""
 

@@ -1,11 +1,16 @@
 """Conversation states and drafts kept in the bot's own SQLite database.
 
-Only `user_data` (a person's draft) and conversation states are stored; every write is
-one statement in its own transaction, so a crash leaves either the old or the new value.
+Only `user_data` (a person's drafts) and conversation states are stored, as one JSON
+document per person. Every `UPDATE_INTERVAL` seconds PTB hands over what changed and
+`write_pending()` stores the touched documents in one transaction: a crash leaves either
+the old or the new document, never half. Stopping the bot (SIGTERM, SIGINT) writes
+everything first, so a restart continues exactly where each person was; a hard kill can
+take back at most the answers of the last interval, and the bot asks those again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -18,6 +23,8 @@ from bot.storage.db import Database
 
 UserData = dict[Any, Any]
 
+UPDATE_INTERVAL = 1.0  # seconds between writes of conversation states and drafts
+
 
 class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
     def __init__(self, db: Database, clock: Clock) -> None:
@@ -25,58 +32,87 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
             ),
-            update_interval=60,
+            update_interval=UPDATE_INTERVAL,
         )
         self._db = db
         self._clock = clock
-        self._written: dict[int, str] = {}  # last stored draft per user, to skip no-op writes
+        self._documents: dict[int, dict[str, Any]] | None = None
+        self._written: dict[int, str] = {}  # what the database holds, to skip no-op writes
+        self._pending: set[int] = set()
+        self._queued: dict[int, str] = {}  # user id → document ("" to delete), not yet written
+        self._writer: asyncio.Task[None] | None = None
+
+    async def _load(self) -> dict[int, dict[str, Any]]:
+        if self._documents is None:
+            await self._db.open()
+            self._documents = {}
+            for user_id, data in await conversations.all_documents(self._db.reader):
+                self._documents[user_id] = json.loads(data)
+                self._written[user_id] = data
+        return self._documents
+
+    def _document(self, user_id: int) -> dict[str, Any]:
+        assert self._documents is not None, "persistence used before it was loaded"
+        return self._documents.setdefault(user_id, {"user_data": {}, "states": {}})
 
     async def get_user_data(self) -> dict[int, UserData]:
-        await self._db.open()
-        result: dict[int, UserData] = {}
-        for user_id, data in await conversations.drafts(self._db.reader):
-            result[user_id] = json.loads(data)
-            self._written[user_id] = data
-        return result
-
-    async def update_user_data(self, user_id: int, data: UserData) -> None:
-        encoded = json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
-        if self._written.get(user_id, "") == encoded:
-            return
-        async with self._db.transaction() as tx:
-            if encoded:
-                await conversations.put_draft(tx, user_id, encoded, to_db(self._clock.now()))
-            else:
-                await conversations.delete_draft(tx, user_id)
-        self._written[user_id] = encoded
-
-    async def drop_user_data(self, user_id: int) -> None:
-        async with self._db.transaction() as tx:
-            await conversations.delete_draft(tx, user_id)
-        self._written.pop(user_id, None)
+        documents = await self._load()
+        return {uid: doc["user_data"] for uid, doc in documents.items() if doc["user_data"]}
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        await self._db.open()
+        documents = await self._load()
         return {
-            tuple(json.loads(key)): json.loads(state)
-            for key, state in await conversations.states(self._db.reader, name)
+            tuple(key): state
+            for doc in documents.values()
+            for key, state in doc["states"].get(name, [])
         }
+
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
+        self._document(user_id)["user_data"] = data
+        self._pending.add(user_id)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        self._document(user_id)["user_data"] = {}
+        self._pending.add(user_id)
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        encoded_key = json.dumps(list(key))
-        async with self._db.transaction() as tx:
-            if new_state is None:
-                await conversations.delete_state(tx, name, encoded_key)
-            else:
-                user_id = key[-1] if key and isinstance(key[-1], int) else None
-                await conversations.put_state(
-                    tx, name, encoded_key, user_id, json.dumps(new_state), to_db(self._clock.now())
-                )
+        user_id = int(key[-1])
+        states = self._document(user_id)["states"]
+        kept = [[k, s] for k, s in states.get(name, []) if tuple(k) != tuple(key)]
+        if new_state is not None:
+            kept.append([list(key), new_state])
+        if kept:
+            states[name] = kept
+        else:
+            states.pop(name, None)
+        self._pending.add(user_id)
 
-    def forget_cached(self, user_id: int) -> None:
-        self._written.pop(user_id, None)
+    async def write_pending(self) -> None:
+        """Queue every touched person's document for writing."""
+        pending, self._pending = self._pending, set()
+        for user_id in pending:
+            document = self._document(user_id)
+            empty = not document["user_data"] and not document["states"]
+            encoded = "" if empty else json.dumps(document, ensure_ascii=False, sort_keys=True)
+            if self._written.get(user_id, "") != encoded:
+                self._written[user_id] = encoded
+                self._queued[user_id] = encoded
+        if self._queued and (self._writer is None or self._writer.done()):
+            self._writer = asyncio.get_running_loop().create_task(self._write_queued())
+
+    async def _write_queued(self) -> None:
+        # Group commit: whatever queued up while one batch was written goes in the next.
+        while self._queued:
+            batch, self._queued = self._queued, {}
+            await conversations.put_many(self._db, batch, to_db(self._clock.now()))
+
+    async def flush(self) -> None:
+        """Write what is pending and wait until every write is on disk."""
+        await self.write_pending()
+        if self._writer is not None:
+            await self._writer
 
     # Chat data, bot data and callback data are not stored.
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
@@ -107,7 +143,4 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         return None
 
     async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
-        return None
-
-    async def flush(self) -> None:
         return None

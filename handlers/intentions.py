@@ -11,7 +11,7 @@ from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.intentions import Intention, check_progress_text
-from handlers.common import esc, keyboard, refuse, send, show, user_id_of
+from handlers.common import esc, keyboard, refuse, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step
 from handlers.intention_flow import (
     ask_baseline,
@@ -55,12 +55,15 @@ def _short(title: str, limit: int = 40) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
-async def _card(update: Update, context: PactContext, intention: Intention) -> None:
+async def _card(update: Update, context: PactContext, intention: Intention, note: str = "") -> None:
+    """The intention's card; `note` (e.g. "Progress saved.") heads it."""
     services = context.services
     t = context.i18n
     organisation = await services.organisations.require_contact(user_id_of(update))
     history = await services.intentions.history(intention.id)
     text = intention_card(t, intention, organisation, await services.sectors.all(), history)
+    if note:
+        text = f"✅ {note}\n\n{text}"
     await show(update, context, text, _card_buttons(context, intention))
 
 
@@ -200,8 +203,7 @@ async def _finish_progress(update: Update, context: PactContext, draft: Draft) -
     intention = await context.services.intentions.log_progress(
         user_id_of(update), draft["intention_id"], draft["text"], values
     )
-    await send(update, context, context.i18n.gettext("Progress saved."))
-    await _card(update, context, intention)
+    await _card(update, context, intention, context.i18n.gettext("Progress saved."))
 
 
 PROGRESS = Flow(
@@ -271,8 +273,7 @@ async def _finish_edit(update: Update, context: PactContext, draft: Draft) -> No
     intention = await context.services.intentions.for_contact(
         user_id_of(update), draft["intention_id"]
     )
-    await send(update, context, context.i18n.gettext("Saved."))
-    await _card(update, context, intention)
+    await _card(update, context, intention, context.i18n.gettext("Saved."))
 
 
 EDIT = Flow(
@@ -304,8 +305,7 @@ async def _finish_indicator(update: Update, context: PactContext, draft: Draft) 
     intention = await context.services.intentions.add_indicator(
         user_id_of(update), draft["intention_id"], indicator_from(draft, draft["target"])
     )
-    await send(update, context, context.i18n.gettext("Indicator added."))
-    await _card(update, context, intention)
+    await _card(update, context, intention, context.i18n.gettext("Indicator added."))
 
 
 INDICATOR = Flow(

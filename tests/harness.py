@@ -131,7 +131,7 @@ class Harness:
 
     async def tap(self, person: Person, data: str) -> list[Call]:
         """Press a button the person can see: on the latest message that shows it."""
-        for call in reversed(self.request.messages(chat_id=person.id)):
+        for call in reversed(self.request.messages(chat_id=person.id)[-20:]):
             if data in call.button_data:
                 assert call.message_id is not None
                 return await self.press(person, data, call.message_id)

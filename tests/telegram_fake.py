@@ -69,6 +69,7 @@ class RecordingRequest(BaseRequest):
         self.faults: list[Fault] = []
         self._next_message_id = 100
         self._answered: set[str] = set()
+        self._by_chat: dict[int, list[Call]] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -86,6 +87,7 @@ class RecordingRequest(BaseRequest):
     def clear(self) -> None:
         self.calls.clear()
         self.attempts.clear()
+        self._by_chat.clear()
 
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
         return [
@@ -96,8 +98,9 @@ class RecordingRequest(BaseRequest):
 
     def messages(self, chat_id: int | None = None) -> list[Call]:
         """Messages a person would see: new messages, edits and documents."""
-        kinds = {"sendMessage", "editMessageText", "sendDocument"}
-        return [c for c in self.sent(chat_id=chat_id) if c.method in kinds]
+        if chat_id is not None:
+            return list(self._by_chat.get(chat_id, []))
+        return [c for calls in self._by_chat.values() for c in calls]
 
     async def do_request(
         self,
@@ -161,6 +164,7 @@ class RecordingRequest(BaseRequest):
         if call.method in ("sendMessage", "editMessageText", "sendDocument"):
             message = self._message(call)
             call.message_id = message["message_id"]
+            self._by_chat.setdefault(call.chat_id or 0, []).append(call)
             return message
         return True
 

@@ -47,8 +47,11 @@ async def test_forget_leaves_nothing_of_the_person(harness: Harness) -> None:
     async with db.transaction() as tx:
         await audit.record(tx, 523, "test.action", {"x": 1}, to_db(harness.clock.now()))
     harness.application.user_data[523]["draft"] = {"name": "Vzw Test"}
-    await harness.send(person, "/help")  # flushes the draft to the database
-    assert await db.fetchval("SELECT count(*) FROM draft WHERE user_id = 523") == 1
+    await harness.send(person, "/help")
+    await harness.application.update_persistence()  # as the bot does every second
+    assert harness.application.persistence is not None
+    await harness.application.persistence.flush()
+    assert await db.fetchval("SELECT count(*) FROM conversation WHERE user_id = 523") == 1
 
     calls = await harness.press(person, "privacy:forget:yes")
 

@@ -32,6 +32,8 @@ class Services:
         await self.privacy.forget(person_id)
         self.people.forget_cached(person_id)
         self.team.forget_cached()
+        # Erasing the last contact erases the organisation: other people's view changes too.
+        self.organisations.forget_cached()
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:

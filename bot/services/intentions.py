@@ -151,12 +151,6 @@ def _intention(row: Row, indicators: list[Indicator]) -> Intention:
     )
 
 
-def _indicator(row: Row) -> Indicator:
-    return Indicator(
-        row["id"], row["name"], row["unit"], row["baseline"], row["target"], row["current"]
-    )
-
-
 class Intentions:
     def __init__(
         self,
@@ -224,13 +218,13 @@ class Intentions:
     async def mine(self, person_id: int) -> tuple[Organisation, list[Intention]]:
         organisation = await self._organisations.require_contact(person_id)
         rows = await intentions.of_organisation(self._db.reader, organisation.id)
-        return organisation, await self._with_indicators(rows)
+        return organisation, self._with_indicators(rows)
 
     async def of_organisation(self, person_id: int, organisation_id: int) -> list[Intention]:
         """The team's view of one organisation's intentions."""
         await self._team.require_member(person_id)
         rows = await intentions.of_organisation(self._db.reader, organisation_id)
-        return await self._with_indicators(rows)
+        return self._with_indicators(rows)
 
     async def for_contact(self, person_id: int, intention_id: int) -> Intention:
         """The intention, if it belongs to this person's organisation; otherwise refused."""
@@ -238,7 +232,7 @@ class Intentions:
         row = await intentions.get(self._db.reader, intention_id)
         if organisation is None or row is None or row["organisation_id"] != organisation.id:
             raise NotAllowed(N_("That intention is not one of your organisation's."))
-        return (await self._with_indicators([row]))[0]
+        return self._with_indicators([row])[0]
 
     async def for_team(self, person_id: int, intention_id: int) -> tuple[Intention, Organisation]:
         await self._team.require_member(person_id)
@@ -246,7 +240,7 @@ class Intentions:
         if row is None:
             raise NotAllowed(N_("That intention does not exist (any more)."))
         organisation = await self._organisations.get_for_team(person_id, row["organisation_id"])
-        return (await self._with_indicators([row]))[0], organisation
+        return self._with_indicators([row])[0], organisation
 
     async def history(self, intention_id: int, limit: int = 5) -> list[ProgressEntry]:
         rows = await intentions.recent_progress(self._db.reader, intention_id, limit)
@@ -378,7 +372,7 @@ class Intentions:
             limit=PAGE_SIZE,
             offset=max(page, 0) * PAGE_SIZE,
         )
-        loaded = await self._with_indicators(rows)
+        loaded = self._with_indicators(rows)
         return [(i, r["organisation_name"]) for i, r in zip(loaded, rows, strict=True)], total
 
     async def stats(self, person_id: int) -> Stats:
@@ -401,10 +395,10 @@ class Intentions:
         row = await intentions.get(self._db.reader, intention_id)
         if row is None:
             raise NotAllowed(N_("That intention does not exist (any more)."))
-        return (await self._with_indicators([row]))[0]
+        return self._with_indicators([row])[0]
 
-    async def _with_indicators(self, rows: list[Row]) -> list[Intention]:
-        by_intention: dict[int, list[Indicator]] = {}
-        for row in await intentions.indicators_of(self._db.reader, [r["id"] for r in rows]):
-            by_intention.setdefault(row["intention_id"], []).append(_indicator(row))
-        return [_intention(r, by_intention.get(r["id"], [])) for r in rows]
+    def _with_indicators(self, rows: list[Row]) -> list[Intention]:
+        return [
+            _intention(r, [Indicator(*values) for values in json.loads(r["indicators"])])
+            for r in rows
+        ]

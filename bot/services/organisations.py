@@ -73,10 +73,20 @@ class Organisations:
         self._clock = clock
         self._sectors = sectors
         self._team = team
+        # Whose contact each person is: asked on almost every update of a contact.
+        self._of_contact: dict[int, Organisation | None] = {}
 
     async def of_contact(self, person_id: int) -> Organisation | None:
-        row = await organisations.of_contact(self._db.reader, person_id)
-        return _organisation(row) if row else None
+        if person_id not in self._of_contact:
+            row = await organisations.of_contact(self._db.reader, person_id)
+            self._of_contact[person_id] = _organisation(row) if row else None
+        return self._of_contact[person_id]
+
+    def forget_cached(self, person_id: int | None = None) -> None:
+        if person_id is None:
+            self._of_contact.clear()
+        else:
+            self._of_contact.pop(person_id, None)
 
     async def require_contact(self, person_id: int) -> Organisation:
         organisation = await self.of_contact(person_id)
@@ -113,6 +123,7 @@ class Organisations:
                 now=now,
             )
             await organisations.add_contact(tx, organisation_id, person_id, display_name, now)
+        self.forget_cached(person_id)
         return Organisation(organisation_id, name, draft.sector_id, website, description)
 
     async def contacts(self, organisation_id: int) -> list[tuple[int, str]]:
@@ -161,6 +172,7 @@ class Organisations:
                     N_("This invite link was used already. Ask your colleague for a new one.")
                 )
             await organisations.add_contact(tx, organisation.id, person_id, display_name, now)
+        self.forget_cached(person_id)
         return organisation
 
     async def request_to_join(
@@ -198,6 +210,7 @@ class Organisations:
                 await organisations.add_contact(
                     tx, actor_org.id, row["person_id"], row["display_name"], now
                 )
+        self.forget_cached(row["person_id"])
         return JoinRequest(request_id, actor_org, row["person_id"], row["display_name"], [])
 
     async def page(

@@ -38,16 +38,14 @@ class People:
             self._locales[person_id] = str(row["locale"])
             return str(row["locale"]), False
         locale = guess_locale(language_code, self._default_locale)
-        async with self._db.transaction() as tx:
-            await people.insert_if_missing(tx, person_id, locale, to_db(self._clock.now()))
+        await people.insert_if_missing(self._db, person_id, locale, to_db(self._clock.now()))
         self._locales[person_id] = locale
         return locale, True
 
     async def set_locale(self, person_id: int, locale: str) -> None:
         if locale not in SUPPORTED_LOCALES:
             raise ValueError(f"unsupported locale {locale!r}")
-        async with self._db.transaction() as tx:
-            await people.set_locale(tx, person_id, locale, to_db(self._clock.now()))
+        await people.set_locale(self._db, person_id, locale, to_db(self._clock.now()))
         self._locales[person_id] = locale
 
     async def mark_unreachable(self, person_id: int) -> None:

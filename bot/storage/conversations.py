@@ -1,51 +1,30 @@
-"""SQL for conversation states and drafts, so a restart continues a conversation."""
+"""SQL for conversation states and drafts: one JSON document per person."""
 
 from __future__ import annotations
 
 import aiosqlite
 
+from bot.storage.db import Database, many
 from bot.storage.privacy import PersonalData
 
-PERSONAL_DATA = (
-    PersonalData("conversation_state", "user_id"),
-    PersonalData("draft", "user_id"),
-)
+PERSONAL_DATA = (PersonalData("conversation", "user_id"),)
 
 
-async def states(conn: aiosqlite.Connection, name: str) -> list[tuple[str, str]]:
-    async with conn.execute(
-        "SELECT key, state FROM conversation_state WHERE name = ?", (name,)
-    ) as cursor:
-        return [(row[0], row[1]) for row in await cursor.fetchall()]
+async def all_documents(conn: aiosqlite.Connection) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in await many(conn, "SELECT user_id, data FROM conversation")]
 
 
-async def put_state(
-    conn: aiosqlite.Connection, name: str, key: str, user_id: int | None, state: str, now: str
-) -> None:
-    await conn.execute(
-        "INSERT INTO conversation_state (name, key, user_id, state, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, key)"
-        " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-        (name, key, user_id, state, now),
-    )
-
-
-async def delete_state(conn: aiosqlite.Connection, name: str, key: str) -> None:
-    await conn.execute("DELETE FROM conversation_state WHERE name = ? AND key = ?", (name, key))
-
-
-async def drafts(conn: aiosqlite.Connection) -> list[tuple[int, str]]:
-    async with conn.execute("SELECT user_id, data FROM draft") as cursor:
-        return [(row[0], row[1]) for row in await cursor.fetchall()]
-
-
-async def put_draft(conn: aiosqlite.Connection, user_id: int, data: str, now: str) -> None:
-    await conn.execute(
-        "INSERT INTO draft (user_id, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id)"
-        " DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-        (user_id, data, now),
-    )
-
-
-async def delete_draft(conn: aiosqlite.Connection, user_id: int) -> None:
-    await conn.execute("DELETE FROM draft WHERE user_id = ?", (user_id,))
+async def put_many(db: Database, documents: dict[int, str], now: str) -> None:
+    """Store documents (an empty one deletes the row) in one transaction."""
+    kept = [(user_id, data, now) for user_id, data in documents.items() if data]
+    gone = [(user_id,) for user_id, data in documents.items() if not data]
+    async with db.transaction() as tx:
+        if kept:
+            await tx.executemany(
+                "INSERT INTO conversation (user_id, data, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id)"
+                " DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                kept,
+            )
+        if gone:
+            await tx.executemany("DELETE FROM conversation WHERE user_id = ?", gone)

@@ -103,18 +103,37 @@ class Database:
             else:
                 await conn.commit()
 
+    async def write(self, sql: str, params: Params = ()) -> int:
+        """One statement in a transaction of its own (SQLite makes it atomic); returns the
+        number of rows it changed. Cheaper than `transaction()` for a single upsert."""
+        if self._writer is None:
+            raise RuntimeError("the database is not open")
+        async with self._write_lock:
+            cursor = await self._writer.execute(sql, params)
+            return int(cursor.rowcount)
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.reader.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        return await one(self.reader, sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.reader.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await many(self.reader, sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+
+async def one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
+    """The first row, in one trip to the database thread."""
+    rows = await conn.execute_fetchall(sql, params)
+    for row in rows:
+        return row
+    return None
+
+
+async def many(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Row]:
+    """All rows, in one trip to the database thread."""
+    return list(await conn.execute_fetchall(sql, params))
 
 
 async def _migrate(conn: aiosqlite.Connection) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.db import Row
+from bot.storage.db import Row, many, one
 from bot.storage.privacy import PersonalData
 
 PERSONAL_DATA = (
@@ -85,28 +85,25 @@ async def record_event(
     )
 
 
+# Every intention row comes with its indicators as a JSON list, in one trip to the database.
+WITH_INDICATORS = (
+    "i.*, (SELECT json_group_array(json_array(d.id, d.name, d.unit, d.baseline, d.target,"
+    " d.current)) FROM (SELECT * FROM indicator WHERE intention_id = i.id ORDER BY position) d)"
+    " AS indicators"
+)
+
+
 async def get(conn: aiosqlite.Connection, intention_id: int) -> Row | None:
-    async with conn.execute("SELECT * FROM intention WHERE id = ?", (intention_id,)) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    sql = f"SELECT {WITH_INDICATORS} FROM intention i WHERE i.id = ?"  # noqa: S608
+    return await one(conn, sql, (intention_id,))
 
 
 async def of_organisation(conn: aiosqlite.Connection, organisation_id: int) -> list[Row]:
-    async with conn.execute(
-        "SELECT * FROM intention WHERE organisation_id = ?"
-        " ORDER BY status = 'withdrawn', due_date, id",
-        (organisation_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def indicators_of(conn: aiosqlite.Connection, intention_ids: Sequence[int]) -> list[Row]:
-    if not intention_ids:
-        return []
-    marks = ",".join("?" * len(intention_ids))
-    sql = f"SELECT * FROM indicator WHERE intention_id IN ({marks}) ORDER BY position"  # noqa: S608
-    async with conn.execute(sql, list(intention_ids)) as cursor:
-        return list(await cursor.fetchall())
+    sql = (
+        f"SELECT {WITH_INDICATORS} FROM intention i WHERE i.organisation_id = ?"  # noqa: S608
+        " ORDER BY i.status = 'withdrawn', i.due_date, i.id"
+    )
+    return await many(conn, sql, (organisation_id,))
 
 
 async def set_fields(
@@ -147,14 +144,14 @@ async def insert_progress(
 
 
 async def recent_progress(conn: aiosqlite.Connection, intention_id: int, limit: int) -> list[Row]:
-    async with conn.execute(
+    return await many(
+        conn,
         "SELECT p.id, p.text, p.at,"
         " (SELECT json_group_array(json_array(v.indicator_id, v.value))"
         "  FROM progress_value v WHERE v.progress_id = p.id) AS vals"
         " FROM progress p WHERE p.intention_id = ? ORDER BY p.at DESC, p.id DESC LIMIT ?",
         (intention_id, limit),
-    ) as cursor:
-        return list(await cursor.fetchall())
+    )
 
 
 def _filters(sector_id: int | None, lever: str | None, status: str | None) -> tuple[str, list[Any]]:
@@ -177,7 +174,7 @@ async def page(
 ) -> tuple[list[Row], int]:
     where, params = _filters(sector_id, lever, status)
     async with conn.execute(
-        "SELECT i.*, o.name AS organisation_name FROM intention i"  # noqa: S608
+        f"SELECT {WITH_INDICATORS}, o.name AS organisation_name FROM intention i"  # noqa: S608
         f" JOIN organisation o ON o.id = i.organisation_id{where}"
         " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
@@ -189,18 +186,17 @@ async def page(
 
 
 async def count_by_lever_and_status(conn: aiosqlite.Connection) -> list[Row]:
-    async with conn.execute(
-        "SELECT lever, status, count(*) AS n FROM intention GROUP BY lever, status"
-    ) as cursor:
-        return list(await cursor.fetchall())
+    return await many(
+        conn, "SELECT lever, status, count(*) AS n FROM intention GROUP BY lever, status"
+    )
 
 
 async def indicator_progress(conn: aiosqlite.Connection) -> list[Row]:
-    async with conn.execute(
+    return await many(
+        conn,
         "SELECT baseline, target, current FROM indicator i JOIN intention n"
-        " ON n.id = i.intention_id WHERE n.status != 'withdrawn'"
-    ) as cursor:
-        return list(await cursor.fetchall())
+        " ON n.id = i.intention_id WHERE n.status != 'withdrawn'",
+    )
 
 
 async def count_overdue(conn: aiosqlite.Connection, today: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.storage.db import Row
+from bot.storage.db import Row, many, one
 from bot.storage.privacy import PersonalData
 
 PERSONAL_DATA = (
@@ -28,29 +28,22 @@ async def before_forget(conn: aiosqlite.Connection, person_id: int) -> None:
 
 
 async def of_contact(conn: aiosqlite.Connection, person_id: int) -> Row | None:
-    async with conn.execute(
+    return await one(
+        conn,
         "SELECT o.* FROM organisation o JOIN contact c ON c.organisation_id = o.id"
         " WHERE c.person_id = ?",
         (person_id,),
-    ) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    )
 
 
 async def get(conn: aiosqlite.Connection, organisation_id: int) -> Row | None:
-    async with conn.execute(
-        "SELECT * FROM organisation WHERE id = ?", (organisation_id,)
-    ) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    return await one(conn, "SELECT * FROM organisation WHERE id = ?", (organisation_id,))
 
 
 async def with_name_key(conn: aiosqlite.Connection, name_key: str) -> Row | None:
-    async with conn.execute(
-        "SELECT * FROM organisation WHERE name_key = ? ORDER BY id LIMIT 1", (name_key,)
-    ) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    return await one(
+        conn, "SELECT * FROM organisation WHERE name_key = ? ORDER BY id LIMIT 1", (name_key,)
+    )
 
 
 async def insert(
@@ -84,10 +77,11 @@ async def add_contact(
 
 
 async def contacts(conn: aiosqlite.Connection, organisation_id: int) -> list[Row]:
-    async with conn.execute(
-        "SELECT * FROM contact WHERE organisation_id = ? ORDER BY joined_at", (organisation_id,)
-    ) as cursor:
-        return list(await cursor.fetchall())
+    return await many(
+        conn,
+        "SELECT * FROM contact WHERE organisation_id = ? ORDER BY joined_at",
+        (organisation_id,),
+    )
 
 
 async def insert_invite(
@@ -106,9 +100,7 @@ async def insert_invite(
 
 
 async def get_invite(conn: aiosqlite.Connection, code: str) -> Row | None:
-    async with conn.execute("SELECT * FROM invite WHERE code = ?", (code,)) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    return await one(conn, "SELECT * FROM invite WHERE code = ?", (code,))
 
 
 async def use_invite(conn: aiosqlite.Connection, code: str, person_id: int, now: str) -> bool:
@@ -133,9 +125,7 @@ async def insert_join_request(
 
 
 async def get_join_request(conn: aiosqlite.Connection, request_id: int) -> Row | None:
-    async with conn.execute("SELECT * FROM join_request WHERE id = ?", (request_id,)) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    return await one(conn, "SELECT * FROM join_request WHERE id = ?", (request_id,))
 
 
 async def close_join_request(conn: aiosqlite.Connection, request_id: int, state: str) -> bool:
@@ -163,7 +153,4 @@ async def page(
 
 
 async def count_per_sector(conn: aiosqlite.Connection) -> list[Row]:
-    async with conn.execute(
-        "SELECT sector_id, count(*) AS n FROM organisation GROUP BY sector_id"
-    ) as cursor:
-        return list(await cursor.fetchall())
+    return await many(conn, "SELECT sector_id, count(*) AS n FROM organisation GROUP BY sector_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.storage.db import Row
+from bot.storage.db import Database, Row, one
 from bot.storage.privacy import PersonalData
 
 PERSONAL_DATA = (
@@ -14,24 +14,20 @@ PERSONAL_DATA = (
 
 
 async def get(conn: aiosqlite.Connection, person_id: int) -> Row | None:
-    async with conn.execute(
-        "SELECT id, locale, created_at, reachable FROM person WHERE id = ?", (person_id,)
-    ) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    return await one(
+        conn, "SELECT id, locale, created_at, reachable FROM person WHERE id = ?", (person_id,)
+    )
 
 
-async def insert_if_missing(
-    conn: aiosqlite.Connection, person_id: int, locale: str, now: str
-) -> None:
-    await conn.execute(
+async def insert_if_missing(db: Database, person_id: int, locale: str, now: str) -> None:
+    await db.write(
         "INSERT INTO person (id, locale, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
         (person_id, locale, now),
     )
 
 
-async def set_locale(conn: aiosqlite.Connection, person_id: int, locale: str, now: str) -> None:
-    await conn.execute(
+async def set_locale(db: Database, person_id: int, locale: str, now: str) -> None:
+    await db.write(
         "INSERT INTO person (id, locale, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET locale = excluded.locale",
         (person_id, locale, now),

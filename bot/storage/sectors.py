@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.storage.db import Row
+from bot.storage.db import Row, many
 
 
 async def all_sectors(conn: aiosqlite.Connection) -> list[Row]:
-    async with conn.execute("SELECT * FROM sector ORDER BY position, id") as cursor:
-        return list(await cursor.fetchall())
+    return await many(conn, "SELECT * FROM sector ORDER BY position, id")
 
 
 async def add(

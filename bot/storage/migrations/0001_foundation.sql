@@ -13,21 +13,11 @@ CREATE TABLE team_member (
     added_at TEXT NOT NULL
 );
 
--- Where each conversation stands, so a restart continues it.
-CREATE TABLE conversation_state (
-    name TEXT NOT NULL,
-    key TEXT NOT NULL,                    -- the ConversationHandler key as JSON
-    user_id INTEGER,
-    state TEXT NOT NULL,                  -- JSON
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (name, key)
-);
-CREATE INDEX conversation_state_user ON conversation_state (user_id);
-
--- What a person typed so far in an unfinished conversation.
-CREATE TABLE draft (
+-- Where a person's conversations stand and what they typed so far (their drafts), as one
+-- JSON document per person written in one statement, so a restart continues where they were.
+CREATE TABLE conversation (
     user_id INTEGER PRIMARY KEY,
-    data TEXT NOT NULL,                   -- JSON
+    data TEXT NOT NULL,                   -- {"user_data": {...}, "states": {name: [[key, state]]}}
     updated_at TEXT NOT NULL
 );
 
