@@ -61,7 +61,7 @@ async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
     await harness.send(person, "Participants")
     await harness.send(person, "people")
     assert texts(await harness.send(person, "zero")) == [
-        "That is not a number. Send a number such as 10 or 2,5."
+        "That is not a number. Send a number such as 10 or 2.5."
     ]
     await harness.send(person, "5")
     assert texts(await harness.send(person, "5")) == [

@@ -101,5 +101,5 @@ def number(value: str, locale: str) -> float:
     except (NumberFormatError, InvalidOperation):
         parsed = None
     if parsed is None or not parsed.is_finite() or abs(parsed) > Decimal(10) ** 12:
-        raise Invalid(N_("That is not a number. Send a number such as 10 or 2,5."))
+        raise Invalid(N_("That is not a number. Send a number such as 10 or 2.5."))
     return float(parsed)
