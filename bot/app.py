@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import PactContext
+from bot.delivery.dispatcher import Dispatcher, Sleep
 from bot.persistence import SQLitePersistence
 from bot.services import Services, build_services
 from bot.storage.db import Database
@@ -38,6 +40,12 @@ class PactApplication(
     ]
 ):
     services: Services
+    dispatcher: Dispatcher
+
+    def wake_dispatcher(self) -> None:
+        """Send what was just queued, soon, without holding up the update that queued it."""
+        if self.job_queue is not None and self.running:
+            self.job_queue.run_once(_dispatch, 0, name="outbox:now")
 
     async def update_persistence(self) -> None:
         await super().update_persistence()
@@ -51,6 +59,8 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    delivery_rate: float = 25.0,
+    delivery_sleep: Sleep = asyncio.sleep,
 ) -> PactApplication:
     """The whole bot; tests and benches pass a fake `request` and a fixed `clock`."""
     db = Database(settings.database_path)
@@ -79,6 +89,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = cast(PactApplication, builder.build())
     app.services = services
+    app.dispatcher = Dispatcher(services, rate=delivery_rate, sleep=delivery_sleep)
 
     from handlers import register
 
@@ -93,6 +104,22 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     from handlers.commands import publish_commands
 
     await publish_commands(pact)
+    if pact.job_queue is not None:
+        # A sweep every minute (and one right away, for what fell due while the bot was
+        # down); each run also books a wake-up for the next message due.
+        pact.job_queue.run_repeating(_dispatch, interval=60, first=0, name="outbox:sweep")
+
+
+async def _dispatch(context: PactContext) -> None:
+    pact = cast(PactApplication, context.application)
+    await pact.dispatcher.run(context.bot)
+    upcoming = await pact.services.outbox.next_due_at()
+    if upcoming is not None and pact.job_queue is not None:
+        for job in pact.job_queue.get_jobs_by_name("outbox:next"):
+            job.schedule_removal()
+        delay = max((upcoming - pact.services.clock.now()).total_seconds(), 0.0)
+        if delay < 60:  # the sweep covers anything later
+            pact.job_queue.run_once(_dispatch, delay, name="outbox:next")
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -24,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("intention", N_("Record a new engagement intention")),
     Command("mine", N_("Your organisation's intentions and progress")),
     Command("invite", N_("Invite a colleague as a contact")),
+    Command("sessions", N_("Upcoming follow-up sessions and your answers")),
     Command("language", N_("Choose Nederlands, Français or English")),
     Command("cancel", N_("Stop what you are doing")),
     Command("privacy", N_("What is stored about you and why")),
@@ -33,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("orgs", N_("All organisations, by sector"), "team"),
     Command("stats", N_("The pact's figures"), "team"),
     Command("sectors", N_("See and add sectors"), "team"),
+    Command("newsession", N_("Schedule a follow-up session"), "team"),
     Command("team", N_("See and change the pact team"), "team"),
 )
 

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from handlers import (
     callbacks,
@@ -23,9 +29,12 @@ from handlers import (
     help,
     intentions,
     language,
+    membership,
     organisations,
     privacy,
     sectors,
+    session_messages,
+    sessions,
     start,
     team,
     team_views,
@@ -46,6 +55,10 @@ def register(app: PactApplication) -> None:
         intentions.EDIT,
         intentions.INDICATOR,
         sectors.SECTOR,
+        sessions.NEW_SESSION,
+        sessions.MOVE,
+        sessions.EDIT_SESSION,
+        sessions.NEXT_STEP,
     )
     for flow in flows:
         app.add_handler(flow.handler())
@@ -64,6 +77,7 @@ def register(app: PactApplication) -> None:
         "orgs": team_views.orgs,
         "stats": team_views.stats,
         "sectors": sectors.sectors,
+        "sessions": sessions.sessions,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
@@ -77,9 +91,13 @@ def register(app: PactApplication) -> None:
             "mine": intentions.on_button,
             "ti": team_views.on_intentions_button,
             "to": team_views.on_orgs_button,
+            "rsvp": sessions.on_rsvp,
+            "ses": sessions.on_session_button,
         }
     )
     start.DEEP_LINKS["join"] = organisations.join_link
+    session_messages.renderers(app)
+    app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CallbackQueryHandler(callbacks.route))
 
     app.add_handler(CommandHandler("cancel", fallback.nothing_to_cancel, filters=PRIVATE))

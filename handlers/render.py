@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.intentions import Indicator, Intention, ProgressEntry
 from bot.services.organisations import Organisation
 from bot.services.sectors import Sector
+from bot.services.sessions import Session
 from bot.vocabulary import CHARACTERISTIC, LEVER, PRECONDITION, STATUS
 from handlers.common import esc
 
@@ -116,3 +117,25 @@ def organisation_summary(t: Translator, organisation: Organisation, sectors: lis
     if organisation.description:
         lines.append(esc(organisation.description))
     return "\n".join(lines)
+
+
+def session_when(t: Translator, session: Session) -> str:
+    """ "Monday 30 November 2026, 14:30–16:00" in the person's language and the pact's zone."""
+    return t.gettext("{day}, {start}–{end}").format(
+        day=t.date(session.start, "full"), start=t.time(session.start), end=t.time(session.end)
+    )
+
+
+def session_details(t: Translator, session: Session) -> str:
+    lines = [f"<b>{esc(session.title)}</b>", f"🗓 {session_when(t, session)}"]
+    if session.place:
+        lines.append(f"📍 {esc(session.place)}")
+    if session.url:
+        lines.append(f"🔗 {esc(session.url)}")
+    lines += ["", esc(session.agenda)]
+    return "\n".join(lines)
+
+
+def rsvp_name(t: Translator, rsvp: str | None) -> str:
+    names = {"yes": N_("yes"), "maybe": N_("maybe"), "no": N_("no")}
+    return t.gettext(names[rsvp]) if rsvp in names else t.gettext("no answer yet")

@@ -51,6 +51,7 @@ class Harness:
         self.clock = clock
         self.request = RecordingRequest()
         self.app: PactApplication | None = None
+        self.sleeps: list[float] = []  # pauses the dispatcher asked for, not slept
 
     @property
     def settings(self) -> Settings:
@@ -63,10 +64,20 @@ class Harness:
 
     async def start(self) -> PactApplication:
         self.request = RecordingRequest()
-        # No throttling in tests; retries on 429 stay as in production.
-        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        # No throttling and no retries inside PTB: the tests see every Telegram answer, and
+        # the dispatcher's own handling of 429s is what they check.
+        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=0)
+
+        async def sleep(seconds: float) -> None:
+            self.sleeps.append(seconds)
+
         app = build_application(
-            self.settings, request=self.request, clock=self.clock, rate_limiter=limiter
+            self.settings,
+            request=self.request,
+            clock=self.clock,
+            rate_limiter=limiter,
+            delivery_rate=100_000,
+            delivery_sleep=sleep,
         )
         await app.initialize()
         if app.post_init:
@@ -91,6 +102,13 @@ class Harness:
         before = len(self.request.calls)
         data = {"update_id": next(_update_ids), **data}
         await app.process_update(Update.de_json(data, app.bot))
+        return self.request.calls[before:]
+
+    async def dispatch(self) -> list[Call]:
+        """Run the dispatcher now, as the JobQueue would; the calls it made."""
+        app = self.application
+        before = len(self.request.calls)
+        await app.dispatcher.run(app.bot)
         return self.request.calls[before:]
 
     async def send(self, person: Person, text: str) -> list[Call]:

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.outbox import Outbox
 from bot.services.intentions import Intentions
 from bot.services.organisations import Organisations
 from bot.services.people import People
 from bot.services.privacy import Privacy
 from bot.services.sectors import Sectors
+from bot.services.sessions import Sessions
 from bot.services.team import Team
 from bot.storage.db import Database
 
@@ -26,6 +28,8 @@ class Services:
     sectors: Sectors
     organisations: Organisations
     intentions: Intentions
+    outbox: Outbox
+    sessions: Sessions
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -40,6 +44,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     team = Team(db, clock, settings.admin_ids)
     sectors = Sectors(db, clock, team)
     organisations = Organisations(db, clock, sectors, team)
+    outbox = Outbox(db, clock)
     return Services(
         settings=settings,
         db=db,
@@ -50,4 +55,6 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         sectors=sectors,
         organisations=organisations,
         intentions=Intentions(db, clock, organisations, sectors, team, settings.timezone),
+        outbox=outbox,
+        sessions=Sessions(db, clock, team, outbox, settings.timezone),
     )

@@ -52,5 +52,9 @@ class People:
         async with self._db.transaction() as tx:
             await people.set_reachable(tx, person_id, False)
 
+    async def mark_reachable(self, person_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await people.set_reachable(tx, person_id, True)
+
     def forget_cached(self, person_id: int) -> None:
         self._locales.pop(person_id, None)

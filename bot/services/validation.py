@@ -103,3 +103,88 @@ def number(value: str, locale: str) -> float:
     if parsed is None or not parsed.is_finite() or abs(parsed) > Decimal(10) ** 12:
         raise Invalid(N_("That is not a number. Send a number such as 10 or 2.5."))
     return float(parsed)
+
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d{1,2})\s*(?:h|u|uur|heures?|hours?|:)\s*(?P<m>\d{1,2})?\s*(?:m|min)?|(?P<only>\d{1,3})\s*(?:m|min|minutes?|minuten)?)\s*$",
+    re.IGNORECASE,
+)
+_OFFSET = re.compile(
+    r"^\s*(?P<n>\d{1,3})\s*(?P<unit>d|dagen|dag|jours?|j|days?|h|u|uur|heures?|hours?|m|min)\s*$",
+    re.IGNORECASE,
+)
+
+
+def moment(value: str, locale: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """A date and time typed the way the person's locale writes them (30/11/2026 14:30,
+    or 2026-11-30 14:30), in the pact's time zone, later than now; returned in UTC."""
+    typed = value.strip().replace(" om ", " ").replace(" à ", " ").replace(" at ", " ")
+    day_text, _, time_text = typed.rpartition(" ")
+    example = format_datetime_example(locale, tz, now)
+    try:
+        day = dt.date.fromisoformat(day_text.strip())
+    except ValueError:
+        try:
+            day = parse_date(day_text.strip(), locale=babel_locale(locale))
+        except (ValueError, IndexError):
+            raise Invalid(
+                N_("I cannot read that date and time. Write it like {example}."), example=example
+            ) from None
+    match = re.fullmatch(r"(\d{1,2})[:h.u](\d{2})", time_text.strip().lower())
+    if match is None or day.year < 1000:
+        raise Invalid(
+            N_("I cannot read that date and time. Write it like {example}."), example=example
+        )
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise Invalid(
+            N_("I cannot read that date and time. Write it like {example}."), example=example
+        )
+    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    result = local.astimezone(dt.UTC)
+    if result <= now:
+        raise Invalid(
+            N_("That moment is in the past. Choose a later one, like {example}."), example=example
+        )
+    return result
+
+
+def format_datetime_example(locale: str, tz: dt.tzinfo, now: dt.datetime) -> str:
+    """An example a week from now, as the person would type it."""
+    from babel.dates import format_date as _format_date
+
+    later = (now + dt.timedelta(days=7)).astimezone(tz)
+    return f"{_format_date(later.date(), 'short', locale=babel_locale(locale))} 14:30"
+
+
+def duration(value: str) -> int:
+    """Minutes, from 90, 90 min, 1h30, 1:30 or 2h; between 10 minutes and 12 hours."""
+    match = _DURATION.match(value)
+    minutes = None
+    if match:
+        if match.group("only"):
+            minutes = int(match.group("only"))
+        else:
+            minutes = int(match.group("h")) * 60 + int(match.group("m") or 0)
+    if minutes is None or not 10 <= minutes <= 12 * 60:
+        raise Invalid(N_("Give a duration between 10 minutes and 12 hours, like 90 or 1h30."))
+    return minutes
+
+
+def offsets(value: str) -> list[int]:
+    """Reminder offsets in minutes from '7d, 1d, 2h' (d = days, h = hours, m = minutes)."""
+    found: list[int] = []
+    for part in re.split(r"[,;]|\s+(?=\d)", value):
+        if not part.strip():
+            continue
+        match = _OFFSET.match(part)
+        if match is None:
+            raise Invalid(N_("Write the reminders like 7d, 1d, 2h (d = days, h = hours)."))
+        n, unit = int(match.group("n")), match.group("unit").lower()
+        minutes = n * (1440 if unit[0] in "dj" else 60 if unit[0] in "hu" else 1)
+        if not 10 <= minutes <= 60 * 1440:
+            raise Invalid(N_("A reminder comes between 10 minutes and 60 days before."))
+        found.append(minutes)
+    if not found or len(found) > 5:
+        raise Invalid(N_("Write the reminders like 7d, 1d, 2h (d = days, h = hours)."))
+    return sorted(set(found), reverse=True)
