@@ -67,10 +67,12 @@ class Dispatcher:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._services = services
-        self._interval = 1.0 / rate
+        self._rate = rate
+        self._burst = max(1.0, rate / 20)  # up to 50 ms worth at once, so late wake-ups
+        self._tokens = self._burst  # don't pile up into a slower pace
         self._sleep = sleep
         self._monotonic = monotonic
-        self._next_slot = 0.0
+        self._refilled = monotonic()
         self._lock = asyncio.Lock()
         self.renderers: dict[str, Renderer] = {}
 
@@ -139,9 +141,12 @@ class Dispatcher:
         return False
 
     async def _pace(self) -> None:
-        """At most `rate` messages a second, evenly spaced."""
+        """At most `rate` messages a second on average (a token bucket)."""
         now = self._monotonic()
-        if self._next_slot > now:
-            await self._sleep(self._next_slot - now)
-            now = self._next_slot
-        self._next_slot = max(now, self._next_slot) + self._interval
+        self._tokens = min(self._burst, self._tokens + (now - self._refilled) * self._rate)
+        self._refilled = now
+        if self._tokens < 1.0:
+            wait = (1.0 - self._tokens) / self._rate
+            await self._sleep(wait)
+            self._tokens, self._refilled = 1.0, now + wait
+        self._tokens -= 1.0

@@ -44,8 +44,11 @@ class Due:
 
 
 def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min… up to an hour."""
-    return min(FIRST_BACKOFF * (1 << max(attempts - 1, 0)), LONGEST_BACKOFF)
+    """The first retry goes straight to the back of the queue (most 5xx are passing);
+    then 30 s, 1 min, 2 min… up to an hour."""
+    if attempts <= 1:
+        return timedelta(0)
+    return min(FIRST_BACKOFF * (1 << (attempts - 2)), LONGEST_BACKOFF)
 
 
 class Outbox:
