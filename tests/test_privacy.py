@@ -76,7 +76,16 @@ async def test_every_table_holding_a_person_is_declared(harness: Harness) -> Non
     """A new table with a person column must be covered by /mydata and /forget."""
     db = harness.application.services.db
     declared = {(d.table, d.column) for d in privacy.declarations()}
-    person_columns = {"person_id", "user_id", "actor_id", "author_id", "contact_id", "created_by"}
+    person_columns = {
+        "person_id",
+        "user_id",
+        "actor_id",
+        "author_id",
+        "contact_id",
+        "created_by",
+        "used_by",
+        "recipient_id",
+    }
     tables = [r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")]
     for table in tables:
         for column in await db.fetchall(f"PRAGMA table_info({table})"):

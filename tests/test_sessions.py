@@ -437,3 +437,56 @@ async def test_blocking_the_bot_is_noticed(harness: Harness) -> None:
         )
         == 0
     )
+
+
+async def test_start_up_books_a_sweep_that_sends_what_fell_due(harness: Harness) -> None:
+    teacher = Person(950, "en")
+    await register(harness, teacher, "School Opstart")
+    await schedule(harness)
+    await harness.restart()
+    app = harness.application
+    assert app.job_queue is not None
+    [sweep] = app.job_queue.get_jobs_by_name("outbox:sweep")
+    await sweep.run(app)  # what the JobQueue does right after start-up
+    assert len(to(teacher, harness.request.calls)) == 1
+    # The run booked a wake-up for the next message due, within the minute or not at all.
+    assert app.job_queue.get_jobs_by_name("outbox:next") == ()
+    harness.clock.current = dt.datetime(2026, 11, 24, 13, 29, 30, tzinfo=dt.UTC)
+    await sweep.run(app)
+    [wake_up] = app.job_queue.get_jobs_by_name("outbox:next")
+    assert wake_up.callback.__name__ == "_dispatch"
+
+
+async def test_editing_the_place_tells_the_invitees(harness: Harness) -> None:
+    teacher = Person(960, "nl")
+    await register(harness, teacher, "School Plaats")
+    session_id = await schedule(harness)
+    await harness.dispatch()
+    await harness.send(TEAM, "/sessions")
+    await harness.tap(TEAM, f"ses:open:{session_id}")
+    await harness.tap(TEAM, f"sed:start:{session_id}")
+    await harness.tap(TEAM, "sed:field:place")
+    await harness.send(TEAM, "Stadhuis, Gent")
+    assert harness.last_text(TEAM) == "Saved. The invitees are being told."
+    calls = await harness.dispatch()
+    [changed] = to(teacher, calls)
+    assert changed.text.startswith("Deze bijeenkomst is gewijzigd:")
+    assert "📍 Stadhuis, Gent" in changed.text
+    [event] = ics_of(to(teacher, calls, "sendDocument")[0]).walk("VEVENT")
+    assert str(event["location"]) == "Stadhuis, Gent"
+    assert event.decoded("sequence") == 1
+
+
+async def test_contacts_see_their_sessions_and_answer_there(harness: Harness) -> None:
+    teacher = Person(970, "fr")
+    await register(harness, teacher, "École Vue")
+    assert texts(await harness.send(teacher, "/sessions")) == ["Vous n'avez pas de séance à venir."]
+    session_id = await schedule(harness)
+    [card] = await harness.send(teacher, "/sessions")
+    assert "mardi 1 décembre 2026, 14:30–16:00" in card.text
+    assert card.text.endswith("Votre réponse : pas encore de réponse")
+    await harness.tap(teacher, f"rsvp:yes:{session_id}")
+    [card] = await harness.send(teacher, "/sessions")
+    assert card.text.endswith("Votre réponse : oui")
+    team_view = texts(await harness.send(TEAM, "/sessions"))[-1]
+    assert "1 yes, 0 maybe, 0 no, of 1" in team_view
