@@ -32,8 +32,14 @@ def test_the_installed_package_carries_catalogs_and_migrations(tmp_path: Path) -
     names = set(zipfile.ZipFile(wheel).namelist())
     for locale in ("nl", "fr", "en"):
         assert f"bot/locales/{locale}/LC_MESSAGES/messages.po" in names
-    assert "bot/storage/migrations/0001_foundation.sql" in names
-    assert "handlers/__init__.py" in names
+    for migration in (ROOT / "bot" / "storage" / "migrations").glob("*.sql"):
+        assert f"bot/storage/migrations/{migration.name}" in names
+    for module in (
+        "handlers/__init__.py",
+        "bot/delivery/dispatcher.py",
+        "bot/services/sessions.py",
+    ):
+        assert module in names
 
     target = tmp_path / "site"
     subprocess.run(
@@ -67,7 +73,7 @@ def test_the_installed_package_carries_catalogs_and_migrations(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Choisissez votre langue."
-    assert int(lines[1]) >= 1
+    assert int(lines[1]) == len(list((ROOT / "bot" / "storage" / "migrations").glob("*.sql")))
     help_run = subprocess.run(
         [sys.executable, "-m", "bot", "--help"],
         cwd=elsewhere,
