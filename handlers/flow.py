@@ -266,6 +266,25 @@ class Flow:
         return END
 
 
+def ask(message: str) -> Ask:
+    """A question that is one message (marked with N_) and no buttons of its own."""
+
+    async def question(context: PactContext, draft: Draft) -> Question:
+        return context.i18n.gettext(message), []
+
+    return question
+
+
+def keep(key: str, check: Callable[[str], object]) -> OnText:
+    """Typed text, checked (a failing check raises Invalid), kept in the draft as `key`."""
+
+    async def on_text(context: PactContext, draft: Draft, text: str) -> str | None:
+        draft[key] = check(text)
+        return None
+
+    return on_text
+
+
 def goto(step: str) -> str:
     """From a review step: edit `step`, then come back to the review."""
     return f"=goto:{step}"

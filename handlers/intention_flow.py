@@ -21,45 +21,24 @@ from bot.services.intentions import (
 )
 from bot.vocabulary import CHARACTERISTICS, LEVER, LEVERS, PRECONDITIONS, Term
 from handlers.common import esc, send, user_id_of
-from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, goto
+from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import lever_name, sector_name
 
 # -- shared with the "add an indicator" flow -------------------------------------------
 
-
-async def ask_indicator_name(context: PactContext, draft: Draft) -> Question:
-    text = context.i18n.gettext(
-        "What do you measure? Name the indicator, for example: trainees who found a job."
-    )
-    return text, []
-
-
-async def on_indicator_name(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["ind_name"] = check_indicator_name(text)
-    return None
-
-
-async def ask_unit(context: PactContext, draft: Draft) -> Question:
-    text = context.i18n.gettext("In which unit? For example: people, sessions, %.")
-    return text, []
-
-
-async def on_unit(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["ind_unit"] = check_unit(text)
-    return None
-
-
-async def ask_baseline(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("What is the value today (the baseline)? Send a number."), []
+ask_indicator_name = ask(
+    N_("What do you measure? Name the indicator, for example: trainees who found a job.")
+)
+on_indicator_name = keep("ind_name", check_indicator_name)
+ask_unit = ask(N_("In which unit? For example: people, sessions, %."))
+on_unit = keep("ind_unit", check_unit)
+ask_baseline = ask(N_("What is the value today (the baseline)? Send a number."))
+ask_target = ask(N_("Which value do you aim for (the target)? Send a number."))
 
 
 async def on_baseline(context: PactContext, draft: Draft, text: str) -> str | None:
     draft["ind_baseline"] = validation.number(text, context.i18n.locale)
     return None
-
-
-async def ask_target(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("Which value do you aim for (the target)? Send a number."), []
 
 
 def indicator_from(draft: Draft, target: float) -> IndicatorDraft:
@@ -75,31 +54,6 @@ async def _begin(update: Update, context: PactContext, draft: Draft) -> str | No
     organisation = await context.services.organisations.require_contact(user_id_of(update))
     draft.update(sector_id=organisation.sector_id, preconditions=[], characteristics=[])
     draft["indicators"] = []
-    return None
-
-
-async def _ask_title(context: PactContext, draft: Draft) -> Question:
-    text = context.i18n.gettext(
-        "What will your organisation do? Give your intention a short title (at most 120 "
-        "characters)."
-    )
-    return text, []
-
-
-async def _on_title(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["title"] = check_title(text)
-    return None
-
-
-async def _ask_description(context: PactContext, draft: Draft) -> Question:
-    text = context.i18n.gettext(
-        "Describe it: what, for whom, with whom (at most 1,000 characters)."
-    )
-    return text, []
-
-
-async def _on_description(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["description"] = check_description(text)
     return None
 
 
@@ -358,8 +312,21 @@ INTENTION = Flow(
     begin=_begin,
     finish=_finish,
     steps=(
-        Step("title", _ask_title, on_text=_on_title),
-        Step("description", _ask_description, on_text=_on_description),
+        Step(
+            "title",
+            ask(
+                N_(
+                    "What will your organisation do? Give your intention a short title "
+                    "(at most 120 characters)."
+                )
+            ),
+            on_text=keep("title", check_title),
+        ),
+        Step(
+            "description",
+            ask(N_("Describe it: what, for whom, with whom (at most 1,000 characters).")),
+            on_text=keep("description", check_description),
+        ),
         Step("sector", _ask_sector, on_button=_on_sector),
         Step("lever", _ask_lever, on_button=_on_lever),
         Step("preconditions", _ask_preconditions, on_button=_on_preconditions),

@@ -17,7 +17,7 @@ from bot.services.organisations import (
 )
 from bot.services.validation import website
 from handlers.common import esc, keyboard, refuse, send, show, user_id_of
-from handlers.flow import DONE, Draft, Flow, Question, Step, goto
+from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import organisation_summary
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,10 +42,6 @@ async def _begin(update: Update, context: PactContext, draft: Draft) -> str | No
     text = t.gettext("You are already a contact of this organisation:")
     await send(update, context, f"{text}\n\n{organisation_summary(t, current, sectors)}")
     return DONE
-
-
-async def _ask_name(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("What is the name of your organisation?"), []
 
 
 async def _on_name(context: PactContext, draft: Draft, text: str) -> str | None:
@@ -90,27 +86,6 @@ async def _on_sector(context: PactContext, draft: Draft, action: str, value: str
     if action != "sector" or not value.isdigit():
         raise NotAllowed(N_("This button is no longer valid."))
     draft["sector_id"] = (await context.services.sectors.get(int(value))).id
-    return None
-
-
-async def _ask_website(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("What is its website? Send it, or press Skip."), []
-
-
-async def _on_website(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["website"] = website(text)
-    return None
-
-
-async def _ask_description(context: PactContext, draft: Draft) -> Question:
-    text = context.i18n.gettext(
-        "Describe your organisation in one line (at most 200 characters), or press Skip."
-    )
-    return text, []
-
-
-async def _on_description(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["description"] = check_description(text)
     return None
 
 
@@ -205,10 +180,24 @@ REGISTER = Flow(
     begin=_begin,
     finish=_finish,
     steps=(
-        Step("name", _ask_name, on_text=_on_name),
+        Step("name", ask(N_("What is the name of your organisation?")), on_text=_on_name),
         Step("sector", _ask_sector, on_button=_on_sector),
-        Step("website", _ask_website, on_text=_on_website, skippable=True),
-        Step("description", _ask_description, on_text=_on_description, skippable=True),
+        Step(
+            "website",
+            ask(N_("What is its website? Send it, or press Skip.")),
+            on_text=keep("website", website),
+            skippable=True,
+        ),
+        Step(
+            "description",
+            ask(
+                N_(
+                    "Describe your organisation in one line (at most 200 characters), or press Skip."  # noqa: E501
+                )
+            ),
+            on_text=keep("description", check_description),
+            skippable=True,
+        ),
         Step("review", _ask_review, on_button=_on_review),
         # Only when the name matches an existing organisation.
         Step("similar", _ask_similar, on_button=_on_similar, next="sector"),

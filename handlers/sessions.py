@@ -24,7 +24,7 @@ from bot.services.sessions import (
     check_title,
 )
 from handlers.common import esc, keyboard, send, show, user_id_of
-from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, goto
+from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import rsvp_name, session_details, session_when
 from handlers.session_messages import rsvp_keyboard
 
@@ -56,15 +56,6 @@ def _offsets_text(context: PactContext, offsets: list[int]) -> str:
 async def _begin(update: Update, context: PactContext, draft: Draft) -> str | None:
     await context.services.team.require_member(user_id_of(update))
     draft.update(sectors=[], all=False, offsets=list(DEFAULT_OFFSETS))
-    return None
-
-
-async def _ask_title(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("Title of the session? (at most 120 characters)"), []
-
-
-async def _on_title(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["title"] = check_title(text)
     return None
 
 
@@ -124,11 +115,6 @@ async def _ask_duration(context: PactContext, draft: Draft) -> Question:
     return t.gettext("How long? Pick one or type it, like 90 or 1h30."), rows
 
 
-async def _on_duration_text(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["duration"] = validation.duration(text)
-    return None
-
-
 async def _on_duration_button(
     context: PactContext, draft: Draft, action: str, value: str
 ) -> str | None:
@@ -138,25 +124,11 @@ async def _on_duration_button(
     return None
 
 
-async def _ask_place(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("Where? Give the address, or press Skip for an online session."), []
-
-
-async def _on_place(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["place"] = check_place(text)
-    return None
-
-
 async def _ask_url(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     return t.gettext("Online link? Send it, or say there is none."), [
         [(t.gettext("No online link"), "ns:url:none")]
     ]
-
-
-async def _on_url_text(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["url"] = validation.website(text)
-    return None
 
 
 async def _on_url_button(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
@@ -168,26 +140,12 @@ async def _on_url_button(context: PactContext, draft: Draft, action: str, value:
     return None
 
 
-async def _ask_agenda(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("The agenda? (at most 1,000 characters)"), []
-
-
-async def _on_agenda(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["agenda"] = check_agenda(text)
-    return None
-
-
 async def _ask_offsets(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     text = t.gettext(
         "Reminders go {offsets} before the start. Keep them, or type others like 3d, 2h."
     ).format(offsets=_offsets_text(context, draft["offsets"]))
     return text, [[(t.gettext("Keep these"), "ns:offsets:keep")]]
-
-
-async def _on_offsets_text(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["offsets"] = validation.offsets(text)
-    return None
 
 
 async def _on_offsets_button(
@@ -276,14 +234,37 @@ NEW_SESSION = Flow(
     begin=_begin,
     finish=_finish,
     steps=(
-        Step("title", _ask_title, on_text=_on_title),
+        Step(
+            "title",
+            ask(N_("Title of the session? (at most 120 characters)")),
+            on_text=keep("title", check_title),
+        ),
         Step("sectors", _ask_sectors, on_button=_on_sectors),
         Step("start", _ask_start, on_text=_on_start),
-        Step("duration", _ask_duration, on_text=_on_duration_text, on_button=_on_duration_button),
-        Step("place", _ask_place, on_text=_on_place, skippable=True),
-        Step("url", _ask_url, on_text=_on_url_text, on_button=_on_url_button),
-        Step("agenda", _ask_agenda, on_text=_on_agenda),
-        Step("offsets", _ask_offsets, on_text=_on_offsets_text, on_button=_on_offsets_button),
+        Step(
+            "duration",
+            _ask_duration,
+            on_text=keep("duration", validation.duration),
+            on_button=_on_duration_button,
+        ),
+        Step(
+            "place",
+            ask(N_("Where? Give the address, or press Skip for an online session.")),
+            on_text=keep("place", check_place),
+            skippable=True,
+        ),
+        Step("url", _ask_url, on_text=keep("url", validation.website), on_button=_on_url_button),
+        Step(
+            "agenda",
+            ask(N_("The agenda? (at most 1,000 characters)")),
+            on_text=keep("agenda", check_agenda),
+        ),
+        Step(
+            "offsets",
+            _ask_offsets,
+            on_text=keep("offsets", validation.offsets),
+            on_button=_on_offsets_button,
+        ),
         Step("review", _ask_review, on_button=_on_review),
     ),
 )
@@ -579,15 +560,6 @@ async def _begin_next(update: Update, context: PactContext, draft: Draft) -> str
     return None
 
 
-async def _ask_next_text(context: PactContext, draft: Draft) -> Question:
-    return context.i18n.gettext("What will your organisation do next? (at most 500 characters)"), []
-
-
-async def _on_next_text(context: PactContext, draft: Draft, text: str) -> str | None:
-    draft["text"] = check_progress_text(text)
-    return None
-
-
 async def _ask_next_intention(context: PactContext, draft: Draft) -> Question:
     rows = [[(title[:60], f"next:pick:{intention_id}")] for intention_id, title in draft["choices"]]
     return context.i18n.gettext("For which intention is this a progress update?"), rows
@@ -625,7 +597,11 @@ NEXT_STEP = Flow(
     begin=_begin_next,
     finish=_finish_next,
     steps=(
-        Step("text", _ask_next_text, on_text=_on_next_text),
+        Step(
+            "text",
+            ask(N_("What will your organisation do next? (at most 500 characters)")),
+            on_text=keep("text", check_progress_text),
+        ),
         Step("intention", _ask_next_intention, on_button=_on_next_intention),
     ),
 )
