@@ -10,7 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import PactContext
-from bot.services.errors import ServiceError
+from bot.i18n import N_
+from bot.services.errors import NotAllowed, ServiceError
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
@@ -87,6 +88,15 @@ def end_conversations(context: PactContext, user_id: int, keep: str | None = Non
                         handler._update_state(ConversationHandler.END, key)
                 if context.user_data is not None and handler.name:
                     context.user_data.pop(handler.name, None)
+
+
+def callback_number(update: Update) -> int:
+    """The id at the end of a button's data (`area:action:<id>`), or a polite refusal."""
+    query = update.callback_query
+    value = (query.data or "").rsplit(":", 1)[-1] if query else ""
+    if not value.isdigit():
+        raise NotAllowed(N_("This button is no longer valid."))
+    return int(value)
 
 
 def user_id_of(update: Update) -> int:

@@ -11,7 +11,7 @@ from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.intentions import Intention, check_progress_text
-from handlers.common import esc, keyboard, refuse, show, user_id_of
+from handlers.common import callback_number, esc, keyboard, refuse, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step
 from handlers.intention_flow import (
     ask_baseline,
@@ -135,11 +135,9 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
 
 async def _begin_card_flow(update: Update, context: PactContext, draft: Draft) -> Intention:
     """Flows started from a card: the intention must be this person's."""
-    query = update.callback_query
-    value = (query.data or "").rsplit(":", 1)[-1] if query else ""
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
-    intention = await context.services.intentions.for_contact(user_id_of(update), int(value))
+    intention = await context.services.intentions.for_contact(
+        user_id_of(update), callback_number(update)
+    )
     draft["intention_id"] = intention.id
     draft["title"] = intention.title
     return intention
@@ -221,7 +219,7 @@ PROGRESS = Flow(
 # -- editing ------------------------------------------------------------------------------
 
 
-async def _begin_edit(update: Update, context: PactContext, draft: Draft) -> str | None:
+async def _begin_for_intention(update: Update, context: PactContext, draft: Draft) -> str | None:
     await _begin_card_flow(update, context, draft)
     return None
 
@@ -279,7 +277,7 @@ async def _finish_edit(update: Update, context: PactContext, draft: Draft) -> No
 EDIT = Flow(
     name="edit",
     entry_pattern=r"^edit:start:\d+$",
-    begin=_begin_edit,
+    begin=_begin_for_intention,
     finish=_finish_edit,
     steps=(
         Step("field", _ask_field, on_button=_on_field),
@@ -289,11 +287,6 @@ EDIT = Flow(
 
 
 # -- adding an indicator ----------------------------------------------------------------------
-
-
-async def _begin_indicator(update: Update, context: PactContext, draft: Draft) -> str | None:
-    await _begin_card_flow(update, context, draft)
-    return None
 
 
 async def _on_target(context: PactContext, draft: Draft, text: str) -> str | None:
@@ -311,7 +304,7 @@ async def _finish_indicator(update: Update, context: PactContext, draft: Draft) 
 INDICATOR = Flow(
     name="ind",
     entry_pattern=r"^ind:start:\d+$",
-    begin=_begin_indicator,
+    begin=_begin_for_intention,
     finish=_finish_indicator,
     steps=(
         Step("ind_name", ask_indicator_name, on_text=on_indicator_name),

@@ -23,7 +23,7 @@ from bot.services.sessions import (
     check_place,
     check_title,
 )
-from handlers.common import esc, keyboard, send, show, user_id_of
+from handlers.common import callback_number, esc, keyboard, send, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import rsvp_name, session_details, session_when
 from handlers.session_messages import rsvp_keyboard
@@ -407,11 +407,7 @@ async def on_session_button(update: Update, context: PactContext, action: str, v
 
 
 async def _begin_team_card(update: Update, context: PactContext, draft: Draft) -> str | None:
-    query = update.callback_query
-    value = (query.data or "").rsplit(":", 1)[-1] if query else ""
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
-    session = await context.services.sessions.for_team(user_id_of(update), int(value))
+    session = await context.services.sessions.for_team(user_id_of(update), callback_number(update))
     if session.state != "scheduled":
         raise NotAllowed(N_("That session was cancelled."))
     draft["session_id"], draft["title"] = session.id, session.title
@@ -544,12 +540,9 @@ EDIT_SESSION = Flow(
 
 
 async def _begin_next(update: Update, context: PactContext, draft: Draft) -> str | None:
-    query = update.callback_query
-    value = (query.data or "").rsplit(":", 1)[-1] if query else ""
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
-    session = await context.services.sessions.get(int(value))
-    rsvp = await context.services.sessions.rsvp_of(user_id_of(update), int(value))
+    session_id = callback_number(update)
+    session = await context.services.sessions.get(session_id)
+    rsvp = await context.services.sessions.rsvp_of(user_id_of(update), session_id)
     if session is None or rsvp is None:
         raise NotAllowed(N_("You are not invited to that session."))
     _, intentions = await context.services.intentions.mine(user_id_of(update))

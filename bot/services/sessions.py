@@ -314,14 +314,11 @@ class Sessions:
     async def upcoming(self, actor_id: int) -> list[Upcoming]:
         await self._team.require_member(actor_id)
         rows = await sessions.upcoming(self._db.reader, to_db(self._clock.now()))
-        return [
-            Upcoming(_session_from_plain(r), r["invited"], r["yes"], r["maybe"], r["no"])
-            for r in rows
-        ]
+        return [Upcoming(_session(r), r["invited"], r["yes"], r["maybe"], r["no"]) for r in rows]
 
     async def upcoming_for(self, person_id: int) -> list[tuple[Session, str | None]]:
         rows = await sessions.upcoming_for(self._db.reader, person_id, to_db(self._clock.now()))
-        return [(_session_from_plain(r), r["rsvp"]) for r in rows]
+        return [(_session(r), r["rsvp"]) for r in rows]
 
     async def for_team(self, actor_id: int, session_id: int) -> Session:
         await self._team.require_member(actor_id)
@@ -369,20 +366,3 @@ class Sessions:
         if kind == "followup":
             return session if rsvp == "yes" else None
         return None
-
-
-def _session_from_plain(row: Row) -> Session:
-    """Rows listed without their sectors."""
-    return Session(
-        id=row["id"],
-        title=row["title"],
-        start=from_db(row["start_at"]),
-        duration=dt.timedelta(minutes=row["duration_minutes"]),
-        place=row["place"],
-        url=row["url"],
-        agenda=row["agenda"],
-        offsets=json.loads(row["offsets"]),
-        sector_ids=None,
-        sequence=row["sequence"],
-        state=row["state"],
-    )

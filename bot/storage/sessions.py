@@ -57,13 +57,16 @@ async def insert(
     return session_id
 
 
+# Every session row comes with its sectors as a JSON list.
+WITH_SECTORS = (
+    "s.*, (SELECT json_group_array(sector_id) FROM session_sector WHERE session_id = s.id)"
+    " AS sector_ids"
+)
+
+
 async def get(conn: aiosqlite.Connection, session_id: int) -> Row | None:
-    return await one(
-        conn,
-        "SELECT s.*, (SELECT json_group_array(sector_id) FROM session_sector"
-        " WHERE session_id = s.id) AS sector_ids FROM session s WHERE s.id = ?",
-        (session_id,),
-    )
+    sql = f"SELECT {WITH_SECTORS} FROM session s WHERE s.id = ?"  # noqa: S608
+    return await one(conn, sql, (session_id,))
 
 
 async def contacts_in_sectors(
@@ -138,7 +141,7 @@ async def upcoming(conn: aiosqlite.Connection, now: str) -> list[Row]:
     """Scheduled sessions not yet ended, soonest first, with their answers counted."""
     return await many(
         conn,
-        "SELECT s.*,"
+        f"SELECT {WITH_SECTORS},"  # noqa: S608
         " (SELECT count(*) FROM invitation WHERE session_id = s.id) AS invited,"
         " (SELECT count(*) FROM invitation WHERE session_id = s.id AND rsvp = 'yes') AS yes,"
         " (SELECT count(*) FROM invitation WHERE session_id = s.id AND rsvp = 'maybe') AS maybe,"
@@ -153,7 +156,8 @@ async def upcoming(conn: aiosqlite.Connection, now: str) -> list[Row]:
 async def upcoming_for(conn: aiosqlite.Connection, person_id: int, now: str) -> list[Row]:
     return await many(
         conn,
-        "SELECT s.*, i.rsvp FROM session s JOIN invitation i ON i.session_id = s.id"
+        f"SELECT {WITH_SECTORS}, i.rsvp FROM session s"  # noqa: S608
+        " JOIN invitation i ON i.session_id = s.id"
         " WHERE i.person_id = ? AND s.state = 'scheduled' AND s.start_at > ?"
         " ORDER BY s.start_at",
         (person_id, now),
