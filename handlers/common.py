@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
@@ -103,6 +102,3 @@ def user_id_of(update: Update) -> int:
     if update.effective_user is None:
         raise ValueError("update without a user")
     return update.effective_user.id
-
-
-AnyDict = dict[str, Any]

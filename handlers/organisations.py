@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.context import PactContext
@@ -293,9 +293,11 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await refuse(update, context, error)
 
 
-async def _notify(context: PactContext, chat_id: int, text: str, markup: object = None) -> None:
+async def _notify(
+    context: PactContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """A message to someone else; their having blocked the bot must not fail this update."""
     try:
-        await context.bot.send_message(chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
     except TelegramError as exc:
         _LOGGER.warning("could not notify %s: %s", chat_id, exc)

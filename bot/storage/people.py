@@ -59,12 +59,3 @@ async def add_team_member(
 async def remove_team_member(conn: aiosqlite.Connection, person_id: int) -> bool:
     cursor = await conn.execute("DELETE FROM team_member WHERE person_id = ?", (person_id,))
     return cursor.rowcount > 0
-
-
-async def locales_of(conn: aiosqlite.Connection, person_ids: list[int]) -> dict[int, str]:
-    if not person_ids:
-        return {}
-    marks = ",".join("?" * len(person_ids))
-    sql = f"SELECT id, locale FROM person WHERE id IN ({marks})"  # noqa: S608
-    async with conn.execute(sql, person_ids) as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
