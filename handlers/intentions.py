@@ -9,9 +9,9 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services import validation
-from bot.services.errors import NotAllowed, ServiceError
+from bot.services.errors import NotAllowed
 from bot.services.intentions import Intention, check_progress_text
-from handlers.common import callback_number, esc, keyboard, refuse, show, user_id_of
+from handlers.common import callback_number, esc, keyboard, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step
 from handlers.intention_flow import (
     ask_baseline,
@@ -36,11 +36,7 @@ async def mine(update: Update, context: PactContext) -> None:
 
 async def _list(update: Update, context: PactContext) -> None:
     t = context.i18n
-    try:
-        organisation, intentions = await context.services.intentions.mine(user_id_of(update))
-    except ServiceError as error:
-        await refuse(update, context, error)
-        return
+    organisation, intentions = await context.services.intentions.mine(user_id_of(update))
     if not intentions:
         text = t.gettext("{organisation} has no intentions yet. Record one with /intention.")
         await show(update, context, text.format(organisation=f"<b>{esc(organisation.name)}</b>"))
@@ -94,40 +90,35 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     t = context.i18n
     intentions = context.services.intentions
     person_id = user_id_of(update)
-    try:
-        if action == "list":
-            await _list(update, context)
-            return
-        number, _, status = value.partition("-")
-        if not number.isdigit():
-            raise NotAllowed(N_("This button is no longer valid."))
-        intention_id = int(number)
-        if action == "open":
-            await _card(update, context, await intentions.for_contact(person_id, intention_id))
-        elif action == "status" and status and status != "withdrawn":
-            await _card(
-                update, context, await intentions.set_status(person_id, intention_id, status)
-            )
-        elif action == "withdraw":
-            intention = await intentions.for_contact(person_id, intention_id)
-            question = t.gettext(
-                "Withdraw {title}? It stays visible as withdrawn and takes no more progress."
-            ).format(title=f"<b>{esc(intention.title)}</b>")
-            buttons = keyboard(
-                [
-                    [(t.gettext("Yes, withdraw"), f"mine:withdrawn:{intention_id}")],
-                    [(t.gettext("No, keep it"), f"mine:open:{intention_id}")],
-                ]
-            )
-            await show(update, context, question, buttons)
-        elif action == "withdrawn":
-            await _card(
-                update, context, await intentions.set_status(person_id, intention_id, "withdrawn")
-            )
-        else:
-            raise NotAllowed(N_("This button is no longer valid."))
-    except ServiceError as error:
-        await refuse(update, context, error)
+    if action == "list":
+        await _list(update, context)
+        return
+    number, _, status = value.partition("-")
+    if not number.isdigit():
+        raise NotAllowed(N_("This button is no longer valid."))
+    intention_id = int(number)
+    if action == "open":
+        await _card(update, context, await intentions.for_contact(person_id, intention_id))
+    elif action == "status" and status and status != "withdrawn":
+        await _card(update, context, await intentions.set_status(person_id, intention_id, status))
+    elif action == "withdraw":
+        intention = await intentions.for_contact(person_id, intention_id)
+        question = t.gettext(
+            "Withdraw {title}? It stays visible as withdrawn and takes no more progress."
+        ).format(title=f"<b>{esc(intention.title)}</b>")
+        buttons = keyboard(
+            [
+                [(t.gettext("Yes, withdraw"), f"mine:withdrawn:{intention_id}")],
+                [(t.gettext("No, keep it"), f"mine:open:{intention_id}")],
+            ]
+        )
+        await show(update, context, question, buttons)
+    elif action == "withdrawn":
+        await _card(
+            update, context, await intentions.set_status(person_id, intention_id, "withdrawn")
+        )
+    else:
+        raise NotAllowed(N_("This button is no longer valid."))
 
 
 # -- logging progress -------------------------------------------------------------------

@@ -9,14 +9,14 @@ from telegram.error import TelegramError
 
 from bot.context import PactContext
 from bot.i18n import N_, Translator
-from bot.services.errors import Invalid, NotAllowed, ServiceError
+from bot.services.errors import NotAllowed
 from bot.services.organisations import (
     OrganisationDraft,
     check_description,
     check_name,
 )
 from bot.services.validation import website
-from handlers.common import esc, keyboard, refuse, send, show, user_id_of
+from handlers.common import esc, keyboard, send, show, user_id_of
 from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import organisation_summary
 
@@ -211,11 +211,7 @@ REGISTER = Flow(
 async def invite(update: Update, context: PactContext) -> None:
     """A contact gets a one-time link to forward to a colleague."""
     t = context.i18n
-    try:
-        made = await context.services.organisations.make_invite(user_id_of(update))
-    except ServiceError as error:
-        await refuse(update, context, error)
-        return
+    made = await context.services.organisations.make_invite(user_id_of(update))
     link = f"https://t.me/{context.bot.username}?start=join_{made.code}"
     text = t.gettext(
         "Forward this link to a colleague. It works once, until {date}:\n{link}"
@@ -226,11 +222,7 @@ async def invite(update: Update, context: PactContext) -> None:
 async def join_link(update: Update, context: PactContext, code: str) -> None:
     """`/start join_<code>`: say which organisation, and ask to confirm."""
     t = context.i18n
-    try:
-        organisation = await context.services.organisations.check_invite(code, user_id_of(update))
-    except ServiceError as error:
-        await refuse(update, context, error)
-        return
+    organisation = await context.services.organisations.check_invite(code, user_id_of(update))
     text = t.gettext("You are invited to join {organisation} as a contact. Join?").format(
         organisation=esc(organisation.name)
     )
@@ -245,52 +237,43 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     t = context.i18n
     services = context.services
     person_id = user_id_of(update)
-    try:
-        if action == "join":
-            organisation = await services.organisations.join(
-                value, person_id, _display_name(update)
-            )
-            text = t.gettext(
-                "You are now a contact of {organisation}. /mine shows its intentions."
-            ).format(organisation=esc(organisation.name))
-            await show(update, context, text)
-        elif action == "nojoin":
-            await show(update, context, t.gettext("Nothing was changed."))
-        elif action in ("accept", "decline") and value.isdigit():
-            accept = action == "accept"
-            request = await services.organisations.answer_join_request(
-                int(value), person_id, accept
-            )
-            done = (
-                t.gettext("{person} is now a contact of {organisation}.")
-                if accept
-                else t.gettext("You declined the request of {person}.")
-            )
-            await show(
-                update,
-                context,
-                done.format(
-                    person=esc(request.display_name), organisation=esc(request.organisation.name)
-                ),
-            )
-            locale = await services.people.locale_of(request.person_id, None)
-            other = Translator(locale, t.tz)
-            answer = (
-                other.gettext(
-                    "You are now a contact of {organisation}. /mine shows its intentions."
-                )
-                if accept
-                else other.gettext("The contacts of {organisation} declined your request.")
-            )
-            await _notify(
-                context,
-                request.person_id,
-                answer.format(organisation=esc(request.organisation.name)),
-            )
-        else:
-            raise NotAllowed(N_("This button is no longer valid."))
-    except (Invalid, NotAllowed) as error:
-        await refuse(update, context, error)
+    if action == "join":
+        organisation = await services.organisations.join(value, person_id, _display_name(update))
+        text = t.gettext(
+            "You are now a contact of {organisation}. /mine shows its intentions."
+        ).format(organisation=esc(organisation.name))
+        await show(update, context, text)
+    elif action == "nojoin":
+        await show(update, context, t.gettext("Nothing was changed."))
+    elif action in ("accept", "decline") and value.isdigit():
+        accept = action == "accept"
+        request = await services.organisations.answer_join_request(int(value), person_id, accept)
+        done = (
+            t.gettext("{person} is now a contact of {organisation}.")
+            if accept
+            else t.gettext("You declined the request of {person}.")
+        )
+        await show(
+            update,
+            context,
+            done.format(
+                person=esc(request.display_name), organisation=esc(request.organisation.name)
+            ),
+        )
+        locale = await services.people.locale_of(request.person_id, None)
+        other = Translator(locale, t.tz)
+        answer = (
+            other.gettext("You are now a contact of {organisation}. /mine shows its intentions.")
+            if accept
+            else other.gettext("The contacts of {organisation} declined your request.")
+        )
+        await _notify(
+            context,
+            request.person_id,
+            answer.format(organisation=esc(request.organisation.name)),
+        )
+    else:
+        raise NotAllowed(N_("This button is no longer valid."))
 
 
 async def _notify(

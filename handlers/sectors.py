@@ -6,19 +6,15 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_
-from bot.services.errors import NotAllowed, ServiceError
-from handlers.common import esc, keyboard, refuse, send, user_id_of
+from bot.services.errors import NotAllowed
+from handlers.common import esc, keyboard, send, user_id_of
 from handlers.flow import DONE, Ask, Draft, Flow, OnText, Question, Step
 
 
 async def sectors(update: Update, context: PactContext) -> None:
     """The sectors in the person's language, and a button to add one."""
     t = context.i18n
-    try:
-        await context.services.team.require_member(user_id_of(update))
-    except ServiceError as error:
-        await refuse(update, context, error)
-        return
+    await context.services.team.require_member(user_id_of(update))
     lines = [t.gettext("<b>Sectors</b>")]
     lines += [f"• {esc(s.name(t.locale))}" for s in await context.services.sectors.all()]
     await send(

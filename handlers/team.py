@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_
-from bot.services.errors import Invalid, NotAllowed, ServiceError
+from bot.services.errors import Invalid, NotAllowed
 from handlers.commands import publish_team_commands, withdraw_team_commands
-from handlers.common import keyboard, refuse, send, show, user_id_of
+from handlers.common import keyboard, send, show, user_id_of
 
 
 async def team(update: Update, context: PactContext) -> None:
@@ -16,74 +16,66 @@ async def team(update: Update, context: PactContext) -> None:
     actor_id = user_id_of(update)
     services = context.services
     t = context.i18n
+    await services.team.require_member(actor_id)
+    args = context.args or []
+    if not args:
+        await _show_team(update, context)
+        return
+    if len(args) != 2 or args[0] not in ("add", "remove"):
+        raise Invalid(N_("Use /team add ID or /team remove ID, where ID is a Telegram user id."))
     try:
-        await services.team.require_member(actor_id)
-        args = context.args or []
-        if not args:
-            await _show_team(update, context)
-            return
-        if len(args) != 2 or args[0] not in ("add", "remove"):
-            raise Invalid(
-                N_("Use /team add ID or /team remove ID, where ID is a Telegram user id.")
+        person_id = int(args[1])
+    except ValueError:
+        raise Invalid(
+            N_("A Telegram user id is a number, such as 123456789. You typed: {text}"),
+            text=args[1],
+        ) from None
+    if args[0] == "add":
+        if await services.team.add(actor_id, person_id):
+            locale = await services.people.locale_of(person_id, None)
+            await publish_team_commands(context, person_id, locale)
+            await send(
+                update, context, t.gettext("{id} is now on the pact team.").format(id=person_id)
             )
-        try:
-            person_id = int(args[1])
-        except ValueError:
-            raise Invalid(
-                N_("A Telegram user id is a number, such as 123456789. You typed: {text}"),
-                text=args[1],
-            ) from None
-        if args[0] == "add":
-            if await services.team.add(actor_id, person_id):
-                locale = await services.people.locale_of(person_id, None)
-                await publish_team_commands(context, person_id, locale)
-                await send(
-                    update, context, t.gettext("{id} is now on the pact team.").format(id=person_id)
-                )
-            else:
-                await send(
-                    update,
-                    context,
-                    t.gettext("{id} is on the pact team already.").format(id=person_id),
-                )
-            return
-        if not services.team.is_owner(actor_id):
-            raise NotAllowed(N_("Only a pact team owner can change the team."))
-        question = t.gettext("Remove {id} from the pact team?").format(id=person_id)
-        buttons = keyboard(
-            [
-                [(t.gettext("Yes, remove"), f"team:remove:{person_id}")],
-                [(t.gettext("No"), "team:keep:0")],
-            ]
-        )
-        await send(update, context, question, buttons)
-    except ServiceError as error:
-        await refuse(update, context, error)
+        else:
+            await send(
+                update,
+                context,
+                t.gettext("{id} is on the pact team already.").format(id=person_id),
+            )
+        return
+    if not services.team.is_owner(actor_id):
+        raise NotAllowed(N_("Only a pact team owner can change the team."))
+    question = t.gettext("Remove {id} from the pact team?").format(id=person_id)
+    buttons = keyboard(
+        [
+            [(t.gettext("Yes, remove"), f"team:remove:{person_id}")],
+            [(t.gettext("No"), "team:keep:0")],
+        ]
+    )
+    await send(update, context, question, buttons)
 
 
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
     """`team:remove:<id>` re-checks that the presser is an owner."""
     t = context.i18n
-    try:
-        if action == "keep":
-            await show(update, context, t.gettext("Nothing was changed."))
-            return
-        if action != "remove" or not value.isdigit():
-            raise NotAllowed(N_("This button is no longer valid."))
-        person_id = int(value)
-        if await context.services.team.remove(user_id_of(update), person_id):
-            await withdraw_team_commands(context, person_id)
-            await show(
-                update,
-                context,
-                t.gettext("{id} is no longer on the pact team.").format(id=person_id),
-            )
-        else:
-            await show(
-                update, context, t.gettext("{id} was not on the pact team.").format(id=person_id)
-            )
-    except ServiceError as error:
-        await refuse(update, context, error)
+    if action == "keep":
+        await show(update, context, t.gettext("Nothing was changed."))
+        return
+    if action != "remove" or not value.isdigit():
+        raise NotAllowed(N_("This button is no longer valid."))
+    person_id = int(value)
+    if await context.services.team.remove(user_id_of(update), person_id):
+        await withdraw_team_commands(context, person_id)
+        await show(
+            update,
+            context,
+            t.gettext("{id} is no longer on the pact team.").format(id=person_id),
+        )
+    else:
+        await show(
+            update, context, t.gettext("{id} was not on the pact team.").format(id=person_id)
+        )
 
 
 async def _show_team(update: Update, context: PactContext) -> None:

@@ -13,10 +13,10 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_
-from bot.services.errors import NotAllowed, ServiceError
+from bot.services.errors import NotAllowed
 from bot.services.intentions import PAGE_SIZE
 from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
-from handlers.common import esc, keyboard, refuse, show, user_id_of
+from handlers.common import esc, keyboard, show, user_id_of
 from handlers.render import (
     intention_card,
     intention_line,
@@ -141,22 +141,19 @@ async def on_intentions_button(
     update: Update, context: PactContext, action: str, value: str
 ) -> None:
     """`ti:page:<view>`, `ti:menu:<what>.<view>`, `ti:open:<id>.<view>`."""
-    try:
-        if action == "page":
-            await _intentions_page(update, context, View.decode(value))
-        elif action == "menu":
-            what, _, state = value.partition(".")
-            await context.services.team.require_member(user_id_of(update))
-            await _filter_menu(update, context, "ti", what, View.decode(state))
-        elif action == "open":
-            number, _, state = value.partition(".")
-            if not number.isdigit():
-                raise NotAllowed(N_("This button is no longer valid."))
-            await _team_card(update, context, int(number), View.decode(state))
-        else:
+    if action == "page":
+        await _intentions_page(update, context, View.decode(value))
+    elif action == "menu":
+        what, _, state = value.partition(".")
+        await context.services.team.require_member(user_id_of(update))
+        await _filter_menu(update, context, "ti", what, View.decode(state))
+    elif action == "open":
+        number, _, state = value.partition(".")
+        if not number.isdigit():
             raise NotAllowed(N_("This button is no longer valid."))
-    except ServiceError as error:
-        await refuse(update, context, error)
+        await _team_card(update, context, int(number), View.decode(state))
+    else:
+        raise NotAllowed(N_("This button is no longer valid."))
 
 
 async def _team_card(update: Update, context: PactContext, intention_id: int, view: View) -> None:
@@ -212,36 +209,33 @@ async def on_orgs_button(update: Update, context: PactContext, action: str, valu
     services = context.services
     t = context.i18n
     person_id = user_id_of(update)
-    try:
-        if action == "page":
-            await _orgs_page(update, context, View.decode(value))
-        elif action == "menu" and value.startswith("sector."):
-            await services.team.require_member(person_id)
-            await _filter_menu(
-                update, context, "to", "sector", View.decode(value.removeprefix("sector."))
-            )
-        elif action == "open":
-            number, _, state = value.partition(".")
-            if not number.isdigit():
-                raise NotAllowed(N_("This button is no longer valid."))
-            view = View.decode(state)
-            organisation = await services.organisations.get_for_team(person_id, int(number))
-            contacts = await services.organisations.contacts(organisation.id)
-            sectors = await services.sectors.all()
-            lines = [organisation_summary(t, organisation, sectors)]
-            lines.append(
-                t.ngettext("{n} contact", "{n} contacts", len(contacts)).format(n=len(contacts))
-            )
-            for intention in await services.intentions.of_organisation(person_id, organisation.id):
-                status = status_name(t, intention.status)
-                shown = progress(t, intention.fraction)
-                lines.append(f"• {esc(intention.title)} — {status}, {shown}")
-            back = keyboard([[(t.gettext("« Back to the list"), f"to:page:{view.encode()}")]])
-            await show(update, context, "\n".join(lines), back)
-        else:
+    if action == "page":
+        await _orgs_page(update, context, View.decode(value))
+    elif action == "menu" and value.startswith("sector."):
+        await services.team.require_member(person_id)
+        await _filter_menu(
+            update, context, "to", "sector", View.decode(value.removeprefix("sector."))
+        )
+    elif action == "open":
+        number, _, state = value.partition(".")
+        if not number.isdigit():
             raise NotAllowed(N_("This button is no longer valid."))
-    except ServiceError as error:
-        await refuse(update, context, error)
+        view = View.decode(state)
+        organisation = await services.organisations.get_for_team(person_id, int(number))
+        contacts = await services.organisations.contacts(organisation.id)
+        sectors = await services.sectors.all()
+        lines = [organisation_summary(t, organisation, sectors)]
+        lines.append(
+            t.ngettext("{n} contact", "{n} contacts", len(contacts)).format(n=len(contacts))
+        )
+        for intention in await services.intentions.of_organisation(person_id, organisation.id):
+            status = status_name(t, intention.status)
+            shown = progress(t, intention.fraction)
+            lines.append(f"• {esc(intention.title)} — {status}, {shown}")
+        back = keyboard([[(t.gettext("« Back to the list"), f"to:page:{view.encode()}")]])
+        await show(update, context, "\n".join(lines), back)
+    else:
+        raise NotAllowed(N_("This button is no longer valid."))
 
 
 # -- /stats -----------------------------------------------------------------------------------
@@ -252,11 +246,7 @@ async def stats(update: Update, context: PactContext) -> None:
     indicator progress, overdue intentions."""
     t = context.i18n
     services = context.services
-    try:
-        figures = await services.intentions.stats(user_id_of(update))
-    except ServiceError as error:
-        await refuse(update, context, error)
-        return
+    figures = await services.intentions.stats(user_id_of(update))
     sectors = await services.sectors.all()
     lines = [t.gettext("<b>Organisations per sector</b>")]
     for sector in sectors:
