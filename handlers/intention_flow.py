@@ -116,32 +116,16 @@ def _toggle(draft: Draft, key: str, terms: tuple[Term, ...], action: str, value:
     return STAY
 
 
-async def _ask_preconditions(context: PactContext, draft: Draft) -> Question:
-    rows = _toggle_rows(context, draft, "preconditions", PRECONDITIONS)
-    text = context.i18n.gettext(
-        "Which preconditions matter for it? Tap to tick as many as you like, then Done."
-    )
-    return text, rows
+def _toggle_step(key: str, terms: tuple[Term, ...], question: str) -> Step:
+    """Tick any of `terms` (kept in the draft under `key`), then Done."""
 
+    async def ask_terms(context: PactContext, draft: Draft) -> Question:
+        return context.i18n.gettext(question), _toggle_rows(context, draft, key, terms)
 
-async def _on_preconditions(
-    context: PactContext, draft: Draft, action: str, value: str
-) -> str | None:
-    return _toggle(draft, "preconditions", PRECONDITIONS, action, value)
+    async def on_button(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
+        return _toggle(draft, key, terms, action, value)
 
-
-async def _ask_characteristics(context: PactContext, draft: Draft) -> Question:
-    rows = _toggle_rows(context, draft, "characteristics", CHARACTERISTICS)
-    text = context.i18n.gettext(
-        "Which key characteristics does it have? Tap to tick as many as you like, then Done."
-    )
-    return text, rows
-
-
-async def _on_characteristics(
-    context: PactContext, draft: Draft, action: str, value: str
-) -> str | None:
-    return _toggle(draft, "characteristics", CHARACTERISTICS, action, value)
+    return Step(key, ask_terms, on_button=on_button)
 
 
 def due_choices(today: dt.date) -> list[tuple[str, dt.date]]:
@@ -329,8 +313,19 @@ INTENTION = Flow(
         ),
         Step("sector", _ask_sector, on_button=_on_sector),
         Step("lever", _ask_lever, on_button=_on_lever),
-        Step("preconditions", _ask_preconditions, on_button=_on_preconditions),
-        Step("characteristics", _ask_characteristics, on_button=_on_characteristics),
+        _toggle_step(
+            "preconditions",
+            PRECONDITIONS,
+            N_("Which preconditions matter for it? Tap to tick as many as you like, then Done."),
+        ),
+        _toggle_step(
+            "characteristics",
+            CHARACTERISTICS,
+            N_(
+                "Which key characteristics does it have? Tap to tick as many as you like, "
+                "then Done."
+            ),
+        ),
         Step("due", _ask_due, on_text=_on_due_text, on_button=_on_due_button),
         Step("indicators", _ask_indicators, on_button=_on_indicators),
         Step("ind_name", ask_indicator_name, on_text=on_indicator_name),
