@@ -23,7 +23,7 @@ from bot.services.sessions import (
     check_place,
     check_title,
 )
-from handlers.common import callback_number, esc, keyboard, send, show, user_id_of
+from handlers.common import answer, callback_number, esc, keyboard, send, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import rsvp_name, session_details, session_when
 from handlers.session_messages import rsvp_keyboard
@@ -320,10 +320,8 @@ async def on_rsvp(update: Update, context: PactContext, action: str, value: str)
     session = await context.services.sessions.answer(user_id_of(update), int(value), action)
     query = update.callback_query
     assert query is not None
-    await query.answer(
-        t.gettext("Thank you. Your answer: {answer}").format(answer=rsvp_name(t, action))
-    )
-    context.answered = True
+    thanks = t.gettext("Thank you. Your answer: {answer}").format(answer=rsvp_name(t, action))
+    await answer(update, context, thanks)
     await query.edit_message_reply_markup(rsvp_keyboard(t, session.id, action))
 
 
@@ -396,8 +394,6 @@ async def on_session_button(update: Update, context: PactContext, action: str, v
             filename=f"attendance-session-{session.id}.csv",
             caption=t.gettext("Attendance for {title}").format(title=esc(session.title)),
         )
-        from handlers.common import answer
-
         await answer(update, context)
     else:
         raise NotAllowed(N_("This button is no longer valid."))
