@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram import Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 
-from tests.flows import register
+from tests.flows import log_progress, record_intention, register
 from tests.harness import FakeClock, Harness, Person
 from tests.telegram_fake import RecordingRequest
 
@@ -46,26 +46,11 @@ class RecordingHarness(Harness):
 
 async def _contact_session(h: Harness, person: Person, n: int) -> None:
     await h.send(person, "/start")
-    await h.send(person, "/intention")
-    await h.send(person, f"Mentoring round {n}")
-    await h.send(person, "Mentoring newcomers towards a first job, with local employers.")
-    await h.tap(person, "int:sector:2")
-    await h.tap(person, "int:lever:agency")
-    await h.tap(person, "int:preconditions:cooperation")
-    await h.tap(person, "int:preconditions:")
-    await h.tap(person, "int:characteristics:")
-    await h.send(person, "31/12/2027")
-    await h.tap(person, "int:indicator:add")
-    for answer in ("Jobs found", "people", "0", "10"):
-        await h.send(person, answer)
-    await h.tap(person, "int:indicator:done")
-    await h.tap(person, "int:ok:")
-    await h.send(person, "/mine")
-    intention_id = h.request.messages(person.id)[-1].button_data[-1].rsplit(":", 1)[1]
-    await h.tap(person, f"mine:open:{intention_id}")
-    await h.tap(person, f"prog:start:{intention_id}")
-    await h.send(person, "Four mentees found work.")
-    await h.send(person, "4")
+    await record_intention(h, person, f"Mentoring round {n}")
+    intention_id = await h.application.services.db.fetchval(
+        "SELECT id FROM intention WHERE title = ?", (f"Mentoring round {n}",)
+    )
+    await log_progress(h, person, intention_id, "Four mentees found work.", "4")
     await h.send(person, "/mine")
     await h.send(person, "/help")
 
