@@ -15,12 +15,12 @@ from telegram.ext import (
     BaseRateLimiter,
     ContextTypes,
     Defaults,
-    ExtBot,
     JobQueue,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import i18n
+from bot.botapi import PactBot
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import PactContext
@@ -35,9 +35,7 @@ PactJobQueue = JobQueue[PactContext]
 
 
 class PactApplication(
-    Application[
-        ExtBot[None], PactContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], PactJobQueue
-    ]
+    Application[PactBot, PactContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], PactJobQueue]
 ):
     services: Services
     dispatcher: Dispatcher
@@ -65,28 +63,30 @@ def build_application(
     """The whole bot; tests and benches pass a fake `request` and a fixed `clock`."""
     db = Database(settings.database_path)
     services = build_services(settings, db, clock or SystemClock())
+    base = (settings.api_base_url or "https://api.telegram.org/bot").rstrip("/")
+    bot = PactBot(
+        settings.bot_token,
+        base_url=base,
+        base_file_url=base.replace("/bot", "/file/bot", 1),
+        # The sizes PTB's ApplicationBuilder picks: many sends at once, one long poll.
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            tzinfo=settings.timezone,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        rate_limiter=rate_limiter or AIORateLimiter(max_retries=3),
+    )
     builder = (
         ApplicationBuilder()
         .application_class(PactApplication)
-        .token(settings.bot_token)
+        .bot(bot)
         .context_types(ContextTypes(context=PactContext))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                tzinfo=settings.timezone,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
         .persistence(SQLitePersistence(db, services.clock))
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if settings.api_base_url:
-        base = settings.api_base_url.rstrip("/")
-        builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
     app = cast(PactApplication, builder.build())
     app.services = services
     app.dispatcher = Dispatcher(services, rate=delivery_rate, sleep=delivery_sleep)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot, Job
+from telegram.ext import Application, CallbackContext, Job
 
+from bot.botapi import PactBot
 from bot.i18n import Translator, translator
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-class PactContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class PactContext(CallbackContext[PactBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(
         self,
         application: Application[Any, Any, Any, Any, Any, Any],

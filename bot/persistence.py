@@ -1,7 +1,7 @@
 """Conversation states and drafts kept in the bot's own SQLite database.
 
-Only `user_data` (a person's drafts) and conversation states are stored, as one JSON
-document per person. Every `UPDATE_INTERVAL` seconds PTB hands over what changed and
+Only `user_data` is stored (the flow a person is in and its draft, see handlers/flow.py),
+as one JSON document per person. Every `UPDATE_INTERVAL` seconds PTB hands over what changed and
 `write_pending()` stores the touched documents in one transaction: a crash leaves either
 the old or the new document, never half. Stopping the bot (SIGTERM, SIGINT) writes
 everything first, so a restart continues exactly where each person was; a hard kill can
@@ -53,19 +53,14 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
 
     def _document(self, user_id: int) -> dict[str, Any]:
         assert self._documents is not None, "persistence used before it was loaded"
-        return self._documents.setdefault(user_id, {"user_data": {}, "states": {}})
+        return self._documents.setdefault(user_id, {"user_data": {}})
 
     async def get_user_data(self) -> dict[int, UserData]:
         documents = await self._load()
         return {uid: doc["user_data"] for uid, doc in documents.items() if doc["user_data"]}
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        documents = await self._load()
-        return {
-            tuple(key): state
-            for doc in documents.values()
-            for key, state in doc["states"].get(name, [])
-        }
+        return {}  # flows keep their state in user_data; no ConversationHandler is used
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         self._document(user_id)["user_data"] = data
@@ -78,23 +73,14 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        user_id = int(key[-1])
-        states = self._document(user_id)["states"]
-        kept = [[k, s] for k, s in states.get(name, []) if tuple(k) != tuple(key)]
-        if new_state is not None:
-            kept.append([list(key), new_state])
-        if kept:
-            states[name] = kept
-        else:
-            states.pop(name, None)
-        self._pending.add(user_id)
+        return None
 
     async def write_pending(self) -> None:
         """Queue every touched person's document for writing."""
         pending, self._pending = self._pending, set()
         for user_id in pending:
             document = self._document(user_id)
-            empty = not document["user_data"] and not document["states"]
+            empty = not document["user_data"]
             encoded = "" if empty else json.dumps(document, ensure_ascii=False, sort_keys=True)
             if self._written.get(user_id, "") != encoded:
                 self._written[user_id] = encoded

@@ -1,8 +1,8 @@
 """Every handler, in order. Order matters: within a group the first match wins.
 
 group 0, in this order:
-  1. conversations (each with /cancel as a fallback), so a typed answer reaches the
-     question it answers;
+  1. the guided conversations (one handler for all flows), so a typed answer reaches
+     the question it answers;
   2. commands outside any conversation;
   3. button presses, routed by the prefix of their data;
   4. the catch-alls: /cancel with nothing to cancel, unknown commands, stray text, stale
@@ -39,6 +39,7 @@ from handlers import (
     team,
     team_views,
 )
+from handlers.flow import Flows
 from handlers.intention_flow import INTENTION
 
 if TYPE_CHECKING:
@@ -60,8 +61,7 @@ def register(app: PactApplication) -> None:
         sessions.EDIT_SESSION,
         sessions.NEXT_STEP,
     )
-    for flow in flows:
-        app.add_handler(flow.handler())
+    app.add_handler(Flows(app, flows))
 
     commands = {
         "start": start.start,
@@ -102,5 +102,7 @@ def register(app: PactApplication) -> None:
 
     app.add_handler(CommandHandler("cancel", fallback.nothing_to_cancel, filters=PRIVATE))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, fallback.unknown_command))
-    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, fallback.stray_text))
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND, fallback.stray_text)
+    )
     app.add_error_handler(errors.on_error)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ConversationHandler
+from telegram import Update
 
+from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services.errors import NotAllowed, ServiceError
@@ -20,11 +20,13 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def keyboard(rows: Buttons) -> InlineKeyboardMarkup:
+def keyboard(rows: Buttons) -> Markup:
     """Rows of (label, callback data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
 
 
 def chat_id_of(update: Update) -> int:
@@ -34,9 +36,10 @@ def chat_id_of(update: Update) -> int:
 
 
 async def send(
-    update: Update, context: PactContext, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message:
-    return await context.bot.send_message(chat_id_of(update), text, reply_markup=markup)
+    update: Update, context: PactContext, text: str, markup: Markup | None = None
+) -> int:
+    """A new message in this chat; its id."""
+    return await context.bot.send_text(chat_id_of(update), text, markup)
 
 
 async def answer(
@@ -47,17 +50,17 @@ async def answer(
     if query is None or context.answered:
         return
     context.answered = True
-    await query.answer(text, show_alert=alert)
+    await context.bot.answer_button(query.id, text, alert)
 
 
 async def show(
-    update: Update, context: PactContext, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update, context: PactContext, text: str, markup: Markup | None = None
 ) -> None:
     """Answer a button press by replacing its message; answer a typed message with a new one."""
     query = update.callback_query
     if query is not None and query.message is not None:
         await answer(update, context)
-        await query.edit_message_text(text, reply_markup=markup)
+        await context.bot.edit_text(query.message.chat.id, query.message.message_id, text, markup)
     else:
         await send(update, context, text, markup)
 
@@ -76,17 +79,11 @@ async def refuse(update: Update, context: PactContext, error: ServiceError) -> N
         await send(update, context, text)
 
 
-def end_conversations(context: PactContext, user_id: int, keep: str | None = None) -> None:
-    """End every conversation this person is in but `keep`, with its draft: one flow at a
-    time, and none after their data is erased."""
-    for handlers in context.application.handlers.values():
-        for handler in handlers:
-            if isinstance(handler, ConversationHandler) and handler.name != keep:
-                for key in list(handler._conversations):
-                    if key and key[-1] == user_id:
-                        handler._update_state(ConversationHandler.END, key)
-                if context.user_data is not None and handler.name:
-                    context.user_data.pop(handler.name, None)
+def end_flow(context: PactContext) -> None:
+    """End the flow this person is in, if any, with its draft."""
+    if context.user_data is not None:
+        context.user_data.pop("flow", None)
+        context.user_data.pop("draft", None)
 
 
 def callback_number(update: Update) -> int:

@@ -25,7 +25,7 @@ async def on_error(update: object, context: PactContext) -> None:
             await refuse(update, context, error)
             return
         _LOGGER.error("error while handling update %s", update.to_dict(), exc_info=error)
-        await context.bot.send_message(
+        await context.bot.send_text(
             update.effective_chat.id,
             t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
         )

@@ -1,29 +1,26 @@
 """Guided conversations as a list of steps, with Back, Skip, /cancel and review built in.
 
-A `Flow` becomes one persistent `ConversationHandler`. Each step asks a question (text and
-buttons), and accepts typed text, a button, or both. What the person entered so far is
-the flow's draft in `user_data` (JSON only), stored after every update, so a restart
-continues at the same step with everything kept. Buttons are only accepted from the
-latest question: an older message's buttons are refused as stale.
+Each step asks a question (text and buttons), and accepts typed text, a button, or both.
+A person is in at most one flow at a time: `user_data["flow"]` names it and
+`user_data["draft"]` holds what they entered so far (JSON only). `user_data` is stored by
+the bot's persistence, so a restart continues at the same step with everything kept.
+Buttons are only accepted from the latest question: an older message's buttons are
+refused as stale.
+
+All flows sit behind one handler, `Flows`, which finds the person's flow with a dictionary
+lookup instead of asking a `ConversationHandler` per flow on every update.
 """
 
 from __future__ import annotations
 
-import warnings
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.constants import ChatType, MessageEntityType
+from telegram.ext import Application, BaseHandler
 
 from bot.context import PactContext
 from bot.i18n import N_
@@ -31,12 +28,15 @@ from bot.services.errors import Invalid, NotAllowed, ServiceError
 from handlers.common import (
     Buttons,
     answer,
-    end_conversations,
+    end_flow,
     error_text,
     keyboard,
     refuse,
     send,
 )
+
+if TYPE_CHECKING:
+    from bot.app import PactApplication
 
 Draft = dict[str, Any]
 Question = tuple[str, Buttons]
@@ -46,7 +46,6 @@ OnButton = Callable[[PactContext, Draft, str, str], Awaitable[str | None]]
 Begin = Callable[[Update, PactContext, Draft], Awaitable[str | None]]
 Finish = Callable[[Update, PactContext, Draft], Awaitable[None]]
 
-END = ConversationHandler.END
 STAY = "=stay"  # a step's answer that keeps the person at the same step and asks again
 DONE = "=done"  # a step's answer that finishes the flow
 
@@ -64,7 +63,8 @@ class Step:
 @dataclass
 class Flow:
     """`name` is the callback prefix (a few letters); `begin` fills the draft and may
-    refuse (raise a ServiceError) or name the first step; `finish` saves."""
+    refuse (raise a ServiceError) or name the first step; `finish` saves. A flow starts
+    with its `command` or a button whose data match `entry_pattern`."""
 
     name: str
     steps: Sequence[Step]
@@ -73,34 +73,14 @@ class Flow:
     command: str | None = None
     entry_pattern: str | None = None
     _by_name: dict[str, Step] = field(init=False)
+    _entry: re.Pattern[str] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self._by_name = {s.name: s for s in self.steps}
+        self._entry = re.compile(self.entry_pattern) if self.entry_pattern else None
 
-    def handler(self) -> ConversationHandler[PactContext]:
-        entry: list[BaseHandler[Update, PactContext, Any]] = []
-        if self.command:
-            entry.append(
-                CommandHandler(self.command, self._start, filters=filters.ChatType.PRIVATE)
-            )
-        if self.entry_pattern:
-            entry.append(CallbackQueryHandler(self._start, pattern=self.entry_pattern))
-        in_step: list[BaseHandler[Update, PactContext, Any]] = [
-            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, self._text),
-            CallbackQueryHandler(self._button, pattern=f"^{self.name}:"),
-        ]
-        with warnings.catch_warnings():
-            # PTB warns that per_message=False cannot tie buttons to a message: the flow
-            # does that itself, accepting buttons only from its latest question.
-            warnings.filterwarnings("ignore", ".*per_message=False.*", PTBUserWarning)
-            return ConversationHandler(
-                entry_points=entry,
-                states={step.name: in_step for step in self.steps},
-                fallbacks=[CommandHandler("cancel", self._cancel)],
-                name=self.name,
-                persistent=True,
-                allow_reentry=True,
-            )
+    def starts_with(self, data: str) -> bool:
+        return self._entry is not None and self._entry.match(data) is not None
 
     # -- the draft -----------------------------------------------------------------------
 
@@ -108,43 +88,40 @@ class Flow:
         data = context.user_data
         if data is None:
             raise RuntimeError("flows need user_data")
-        draft: Draft = data.setdefault(self.name, {})
+        draft: Draft = data.setdefault("draft", {})
         return draft
-
-    def _drop(self, context: PactContext) -> None:
-        if context.user_data is not None:
-            context.user_data.pop(self.name, None)
 
     # -- moving between steps ------------------------------------------------------------
 
-    async def _start(self, update: Update, context: PactContext) -> str | int:
-        person_id = update.effective_user.id if update.effective_user else 0
-        end_conversations(context, person_id, keep=self.name)
-        self._drop(context)
+    async def start(self, update: Update, context: PactContext) -> None:
+        end_flow(context)  # one flow at a time: starting one drops any other
         draft = self.draft(context)
         draft["_path"] = []
         try:
             first = await self.begin(update, context, draft)
         except ServiceError as error:
-            self._drop(context)
+            end_flow(context)
             await refuse(update, context, error)
-            return END
+            return
         await answer(update, context)
         if first == DONE:
-            self._drop(context)
-            return END
-        return await self._go(update, context, first or self.steps[0].name)
+            end_flow(context)
+            return
+        assert context.user_data is not None
+        context.user_data["flow"] = self.name
+        await self._go(update, context, first or self.steps[0].name)
 
-    async def _go(self, update: Update, context: PactContext, name: str) -> str | int:
+    async def _go(self, update: Update, context: PactContext, name: str) -> None:
         draft = self.draft(context)
         if name == DONE:
             try:
                 await self.finish(update, context, draft)
             except ServiceError as error:
                 await send(update, context, error_text(context, error))
-                return await self._go(update, context, draft["_path"][-1])
-            self._drop(context)
-            return END
+                await self._go(update, context, draft["_path"][-1])
+                return
+            end_flow(context)
+            return
         path: list[str] = draft["_path"]
         if not path or path[-1] != name:
             path.append(name)
@@ -152,7 +129,6 @@ class Flow:
         if back_to:
             draft["_after"] = back_to
         await self._ask(update, context, name)
-        return name
 
     async def _ask(self, update: Update, context: PactContext, name: str) -> None:
         draft = self.draft(context)
@@ -166,8 +142,9 @@ class Flow:
             extra.append((t.gettext("Skip"), f"{self.name}:skip:"))
         all_rows = [*rows, extra] if extra else list(rows)
         hint = t.gettext("(/cancel stops without saving)")
-        message = await send(update, context, f"{text}\n\n<i>{hint}</i>", keyboard(all_rows))
-        draft["_message"] = message.message_id
+        draft["_message"] = await send(
+            update, context, f"{text}\n\n<i>{hint}</i>", keyboard(all_rows)
+        )
 
     def _next(self, draft: Draft, step: Step) -> str:
         after = draft.pop("_after", None)
@@ -185,23 +162,24 @@ class Flow:
 
     # -- what the person does -----------------------------------------------------------
 
-    async def _text(self, update: Update, context: PactContext) -> str | int | None:
+    async def on_text(self, update: Update, context: PactContext) -> None:
         draft = self.draft(context)
         step = self._current(draft)
         message = update.effective_message
         if step is None or message is None or message.text is None:
-            return await self._lost(update, context)
+            await self._lost(update, context)
+            return
         if step.on_text is None:
             await send(update, context, context.i18n.gettext("Please use the buttons above."))
-            return None
+            return
         try:
             target = await step.on_text(context, draft, message.text)
         except Invalid as error:
             await send(update, context, error_text(context, error))
-            return None
-        return await self._after(update, context, step, target)
+            return
+        await self._after(update, context, step, target)
 
-    async def _button(self, update: Update, context: PactContext) -> str | int | None:
+    async def on_button(self, update: Update, context: PactContext) -> None:
         query = update.callback_query
         assert query is not None
         draft = self.draft(context)
@@ -216,54 +194,124 @@ class Flow:
         )
         if stale or step is None:
             await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
-            return None
+            return
         if action == "back":
             await answer(update, context)
             path: list[str] = draft["_path"]
             if len(path) > 1:
                 path.pop()
             draft.pop("_after", None)
-            return await self._go(update, context, path[-1])
+            await self._go(update, context, path[-1])
+            return
         if action == "skip" and step.skippable:
             await answer(update, context)
             draft.pop(step.name, None)  # a skippable step keeps its answer under its name
-            return await self._after(update, context, step, None)
+            await self._after(update, context, step, None)
+            return
         if step.on_button is None:
             await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
-            return None
+            return
         try:
             target = await step.on_button(context, draft, action, value)
         except ServiceError as error:
             await refuse(update, context, error)
-            return None
+            return
         await answer(update, context)
-        return await self._after(update, context, step, target)
+        await self._after(update, context, step, target)
 
     async def _after(
         self, update: Update, context: PactContext, step: Step, target: str | None
-    ) -> str | int:
+    ) -> None:
         draft = self.draft(context)
         if target == STAY:
             await self._ask(update, context, step.name)
-            return step.name
+            return
         if target is not None and target.startswith("=goto:"):
             draft["_return"] = step.name
             target = target.removeprefix("=goto:")
-        return await self._go(update, context, target or self._next(draft, step))
+        await self._go(update, context, target or self._next(draft, step))
 
-    async def _cancel(self, update: Update, context: PactContext) -> int:
-        self._drop(context)
+    async def cancel(self, update: Update, context: PactContext) -> None:
+        end_flow(context)
         await send(update, context, context.i18n.gettext("Stopped. Nothing was saved."))
-        return END
 
-    async def _lost(self, update: Update, context: PactContext) -> int:
-        self._drop(context)
+    async def _lost(self, update: Update, context: PactContext) -> None:
+        end_flow(context)
         await send(
             update,
             context,
             context.i18n.gettext("I lost track of where we were. Please start again."),
         )
-        return END
+
+
+Route = Callable[[Update, PactContext], Awaitable[None]]
+
+
+class Flows(BaseHandler[Update, PactContext, None]):
+    """Every flow behind one handler. It takes an update when it starts a flow (the flow's
+    command, or a button matching its entry pattern) or belongs to the flow the person is
+    in (typed text, that flow's buttons, /cancel). Anything else goes on to the handlers
+    after it: other commands work in the middle of a flow, which waits for the answer."""
+
+    def __init__(self, application: PactApplication, flows: Sequence[Flow]) -> None:
+        super().__init__(self._handle)
+        self._application = application
+        self._flows = {flow.name: flow for flow in flows}
+        self._commands = {flow.command: flow for flow in flows if flow.command}
+
+    def _active(self, user_id: int) -> Flow | None:
+        data = self._application.user_data.get(user_id)
+        return self._flows.get(data.get("flow", "")) if data else None
+
+    def check_update(self, update: object) -> Route | None:
+        if not isinstance(update, Update) or update.effective_user is None:
+            return None
+        user_id = update.effective_user.id
+        query = update.callback_query
+        if query is not None:
+            data = query.data or ""
+            flow = self._flows.get(data.partition(":")[0])
+            if flow is None:
+                return None
+            if flow.starts_with(data):
+                return flow.start
+            return flow.on_button if self._active(user_id) is flow else None
+        message = update.message
+        if message is None or message.chat.type != ChatType.PRIVATE or message.text is None:
+            return None
+        command = self._command(message.text, message.entities)
+        if command is None:
+            flow = self._active(user_id)
+            return flow.on_text if flow else None
+        if command in self._commands:
+            return self._commands[command].start
+        flow = self._active(user_id)
+        return flow.cancel if flow and command == "cancel" else None
+
+    def _command(self, text: str, entities: Sequence[Any]) -> str | None:
+        """The command a message starts with (`/intention@Pactbot` → "intention"), if any."""
+        if not entities or entities[0].type != MessageEntityType.BOT_COMMAND:
+            return None
+        if entities[0].offset != 0:
+            return None
+        word = text[1 : entities[0].length]
+        command, _, mention = word.partition("@")
+        if mention and mention.lower() != (self._application.bot.username or "").lower():
+            return None
+        return command.lower()
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application[Any, PactContext, Any, Any, Any, Any],
+        check_result: object,
+        context: PactContext,
+    ) -> None:
+        """Run what `check_update` chose: the flow's start, text, button or cancel."""
+        await cast(Route, check_result)(update, context)
+
+    async def _handle(self, update: Update, context: PactContext) -> None:
+        raise NotImplementedError("handle_update calls the route check_update chose")
 
 
 def ask(message: str) -> Ask:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
+from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services import validation
@@ -63,7 +64,7 @@ async def _card(update: Update, context: PactContext, intention: Intention, note
     await show(update, context, text, _card_buttons(context, intention))
 
 
-def _card_buttons(context: PactContext, intention: Intention) -> InlineKeyboardMarkup:
+def _card_buttons(context: PactContext, intention: Intention) -> Markup:
     t = context.i18n
     rows: list[list[tuple[str, str]]] = []
     if intention.status != "withdrawn":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import SUPPORTED_LOCALES
+from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.services.errors import NotAllowed
@@ -12,7 +13,7 @@ from handlers.commands import publish_team_commands
 from handlers.common import keyboard, refuse, send, show, user_id_of
 
 
-def language_keyboard(current: str) -> InlineKeyboardMarkup:
+def language_keyboard(current: str) -> Markup:
     return keyboard(
         [
             [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import TelegramError
 
+from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import N_, Translator
 from bot.services.errors import NotAllowed
@@ -277,10 +278,10 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
 
 
 async def _notify(
-    context: PactContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    context: PactContext, chat_id: int, text: str, markup: Markup | None = None
 ) -> None:
     """A message to someone else; their having blocked the bot must not fail this update."""
     try:
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        await context.bot.send_text(chat_id, text, markup)
     except TelegramError as exc:
         _LOGGER.warning("could not notify %s: %s", chat_id, exc)

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services.errors import NotAllowed
-from handlers.common import end_conversations, keyboard, refuse, send, show, user_id_of
+from handlers.common import end_flow, keyboard, refuse, send, show, user_id_of
 
 
 async def explain(update: Update, context: PactContext) -> None:
@@ -77,7 +77,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         return
     person_id = user_id_of(update)
     await context.services.forget_person(person_id)
-    end_conversations(context, person_id)
+    end_flow(context)
     context.application.drop_user_data(person_id)
     text = t.gettext("Everything stored about you has been deleted. Type /start to come back.")
     await show(update, context, text)

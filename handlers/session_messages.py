@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram import Bot, InlineKeyboardMarkup
-
+from bot.botapi import Markup, PactBot
 from bot.delivery.dispatcher import Skip
 from bot.delivery.ics import session_ics
 from bot.delivery.outbox import Due
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from bot.app import PactApplication
 
 
-def rsvp_keyboard(t: Translator, session_id: int, current: str | None) -> InlineKeyboardMarkup:
+def rsvp_keyboard(t: Translator, session_id: int, current: str | None) -> Markup:
     labels = {"yes": t.gettext("Yes"), "maybe": t.gettext("Maybe"), "no": t.gettext("No")}
     return keyboard(
         [
@@ -43,7 +42,7 @@ def renderers(app: PactApplication) -> None:
             raise Skip("the session changed, was cancelled, or has started")
         return session
 
-    async def announce(bot: Bot, message: Due, t: Translator) -> None:
+    async def announce(bot: PactBot, message: Due, t: Translator) -> None:
         session = await holding(message)
         heads = {
             "invite": t.gettext("You are invited to a follow-up session of the pact:"),
@@ -54,11 +53,9 @@ def renderers(app: PactApplication) -> None:
         text = "\n\n".join(
             (heads[message.kind], session_details(t, session), t.gettext("Will you come?"))
         )
-        await bot.send_message(
-            message.recipient_id, text, reply_markup=rsvp_keyboard(t, session.id, rsvp)
-        )
+        await bot.send_text(message.recipient_id, text, rsvp_keyboard(t, session.id, rsvp))
 
-    async def calendar_file(bot: Bot, message: Due, t: Translator) -> None:
+    async def calendar_file(bot: PactBot, message: Due, t: Translator) -> None:
         session = await holding(message)
         settings = services.settings
         content = session_ics(
@@ -80,29 +77,27 @@ def renderers(app: PactApplication) -> None:
             caption=t.gettext("Add it to your calendar: open this file."),
         )
 
-    async def reminder(bot: Bot, message: Due, t: Translator) -> None:
+    async def reminder(bot: PactBot, message: Due, t: Translator) -> None:
         session = await holding(message)
         rsvp = await services.sessions.rsvp_of(message.recipient_id, session.id)
         text = "\n\n".join((t.gettext("Reminder:"), session_details(t, session)))
-        await bot.send_message(
-            message.recipient_id, text, reply_markup=rsvp_keyboard(t, session.id, rsvp)
-        )
+        await bot.send_text(message.recipient_id, text, rsvp_keyboard(t, session.id, rsvp))
 
-    async def cancelled(bot: Bot, message: Due, t: Translator) -> None:
+    async def cancelled(bot: PactBot, message: Due, t: Translator) -> None:
         session = await holding(message)
         text = t.gettext("The session {title} is cancelled.").format(
             title=f"<b>{esc(session.title)}</b>"
         )
-        await bot.send_message(message.recipient_id, text)
+        await bot.send_text(message.recipient_id, text)
 
-    async def followup(bot: Bot, message: Due, t: Translator) -> None:
+    async def followup(bot: PactBot, message: Due, t: Translator) -> None:
         session = await holding(message)
         text = t.gettext(
             "Thank you for coming to {title}. What will your organisation do next? "
             "Your answer can become a progress update on one of its intentions."
         ).format(title=f"<b>{esc(session.title)}</b>")
         buttons = keyboard([[(t.gettext("✍️ Answer"), f"next:start:{session.id}")]])
-        await bot.send_message(message.recipient_id, text, reply_markup=buttons)
+        await bot.send_text(message.recipient_id, text, buttons)
 
     app.dispatcher.renderers.update(
         {

@@ -322,7 +322,10 @@ async def on_rsvp(update: Update, context: PactContext, action: str, value: str)
     assert query is not None
     thanks = t.gettext("Thank you. Your answer: {answer}").format(answer=rsvp_name(t, action))
     await answer(update, context, thanks)
-    await query.edit_message_reply_markup(rsvp_keyboard(t, session.id, action))
+    if query.message is not None:
+        await context.bot.edit_markup(
+            query.message.chat.id, query.message.message_id, rsvp_keyboard(t, session.id, action)
+        )
 
 
 async def on_session_button(update: Update, context: PactContext, action: str, value: str) -> None:

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.botapi import PactBot
 from bot.delivery.outbox import Due
 from bot.i18n import Translator, translator
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-Renderer = Callable[[Bot, Due, Translator], Awaitable[None]]
+Renderer = Callable[[PactBot, Due, Translator], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -76,7 +76,7 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self.renderers: dict[str, Renderer] = {}
 
-    async def run(self, bot: Bot) -> Report:
+    async def run(self, bot: PactBot) -> Report:
         """Send everything due now; one run at a time."""
         report = Report()
         async with self._lock:
@@ -88,7 +88,7 @@ class Dispatcher:
                         break  # Telegram asked to slow down: read what is due afresh
         return report
 
-    async def _deliver(self, bot: Bot, message: Due, report: Report, blocked: set[int]) -> bool:
+    async def _deliver(self, bot: PactBot, message: Due, report: Report, blocked: set[int]) -> bool:
         """Send one message; True when sending should pause."""
         outbox = self._services.outbox
         if not message.reachable or message.recipient_id in blocked:
