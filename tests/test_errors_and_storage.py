@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.storage import db as dbmodule
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from tests.harness import Harness, Person, texts
 
 
@@ -66,6 +66,50 @@ async def test_a_failing_migration_is_applied_not_at_all(
     await db.open()
     assert await db.fetchval("SELECT count(*) FROM sqlite_master WHERE name='half_done'") == 0
     assert await db.fetchval("SELECT max(version) FROM schema_migration") == good[-1][0]
+    await db.close()
+
+
+async def test_a_unit_is_one_transaction_that_sees_its_own_writes(tmp_path: Path) -> None:
+    db = Database(tmp_path / "unit.sqlite3")
+    await db.open()
+
+    def write_and_read(tx: Tx) -> list[str]:
+        tx.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'kept')")
+        return [r[0] for r in tx.execute("SELECT action FROM audit_log")]
+
+    def write_then_fail(tx: Tx) -> None:
+        tx.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'undone')")
+        raise ValueError("a rule refused it")
+
+    assert await db.unit(write_and_read) == ["kept"]
+    with pytest.raises(ValueError, match="refused"):
+        await db.unit(write_then_fail)
+    # The failed unit left nothing behind and no transaction open: the next one works.
+    assert await db.unit(write_and_read) == ["kept", "kept"]
+    assert [r[0] for r in await db.fetchall("SELECT action FROM audit_log")] == ["kept", "kept"]
+    await db.close()
+
+
+async def test_a_unit_waits_for_an_async_transaction(tmp_path: Path) -> None:
+    db = Database(tmp_path / "both.sqlite3")
+    await db.open()
+    order: list[str] = []
+
+    async def slow_transaction() -> None:
+        async with db.transaction() as tx:
+            order.append("transaction")
+            await tx.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'a')")
+            await asyncio.sleep(0)  # the unit is queued meanwhile; it must not join in
+            raise RuntimeError("roll me back")
+
+    def unit(tx: Tx) -> None:
+        order.append("unit")
+        tx.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'b')")
+
+    results = await asyncio.gather(slow_transaction(), db.unit(unit), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError)
+    assert order == ["transaction", "unit"]
+    assert [r[0] for r in await db.fetchall("SELECT action FROM audit_log")] == ["b"]
     await db.close()
 
 

@@ -15,7 +15,7 @@ from bot.services.organisations import Organisation, Organisations
 from bot.services.sectors import Sectors
 from bot.services.team import Team
 from bot.storage import intentions, organisations
-from bot.storage.db import Database, Row
+from bot.storage.db import Database, Row, Tx
 from bot.vocabulary import CHARACTERISTIC, LEVER, NEXT_STATUS, PRECONDITION, STATUS
 
 TITLE_MAX = 120
@@ -187,8 +187,9 @@ class Intentions:
         indicators = [check_indicator(i) for i in draft.indicators]
         title, description = check_title(draft.title), check_description(draft.description)
         now = to_db(self._clock.now())
-        async with self._db.transaction() as tx:
-            intention_id = await intentions.insert(
+
+        def work(tx: Tx) -> Row | None:
+            intention_id = intentions.insert(
                 tx,
                 organisation_id=organisation.id,
                 title=title,
@@ -202,7 +203,7 @@ class Intentions:
                 now=now,
             )
             for indicator in indicators:
-                await intentions.insert_indicator(
+                intentions.insert_indicator(
                     tx,
                     intention_id,
                     indicator.name,
@@ -210,10 +211,10 @@ class Intentions:
                     indicator.baseline,
                     indicator.target,
                 )
-            await intentions.record_event(
-                tx, intention_id, person_id, "created", {"title": title}, now
-            )
-        return await self._load(intention_id)
+            intentions.record_event(tx, intention_id, person_id, "created", {"title": title}, now)
+            return intentions.written(tx, intention_id)
+
+        return self._loaded(await self._db.unit(work))
 
     async def mine(self, person_id: int) -> tuple[Organisation, list[Intention]]:
         organisation = await self._organisations.require_contact(person_id)
@@ -264,11 +265,12 @@ class Intentions:
             raise NotAllowed(N_("This button is no longer valid."))
         cleaned = check_progress_text(text)
         now = to_db(self._clock.now())
-        async with self._db.transaction() as tx:
-            progress_id = await intentions.insert_progress(
+
+        def work(tx: Tx) -> Row | None:
+            progress_id = intentions.insert_progress(
                 tx, intention_id, cleaned, values, person_id, now
             )
-            await intentions.record_event(
+            intentions.record_event(
                 tx,
                 intention_id,
                 person_id,
@@ -276,7 +278,9 @@ class Intentions:
                 {"progress_id": progress_id, "values": {str(k): v for k, v in values.items()}},
                 now,
             )
-        return await self._load(intention_id)
+            return intentions.written(tx, intention_id)
+
+        return self._loaded(await self._db.unit(work))
 
     async def set_status(self, person_id: int, intention_id: int, status: str) -> Intention:
         """One step forward (intention → committed → in progress → achieved) or withdrawn."""
@@ -285,9 +289,10 @@ class Intentions:
         if status not in STATUS or status not in allowed or intention.status == "withdrawn":
             raise Invalid(N_("That status change is not possible any more."))
         now = to_db(self._clock.now())
-        async with self._db.transaction() as tx:
-            await intentions.set_fields(tx, intention_id, {"status": status}, now)
-            await intentions.record_event(
+
+        def work(tx: Tx) -> Row | None:
+            intentions.set_fields(tx, intention_id, {"status": status}, now)
+            intentions.record_event(
                 tx,
                 intention_id,
                 person_id,
@@ -295,7 +300,9 @@ class Intentions:
                 {"from": intention.status, "to": status},
                 now,
             )
-        return await self._load(intention_id)
+            return intentions.written(tx, intention_id)
+
+        return self._loaded(await self._db.unit(work))
 
     async def edit(
         self, person_id: int, intention_id: int, field_name: str, value: str | dt.date
@@ -316,9 +323,10 @@ class Intentions:
             raise NotAllowed(N_("This button is no longer valid."))
         now = to_db(self._clock.now())
         old = getattr(intention, field_name)
-        async with self._db.transaction() as tx:
-            await intentions.set_fields(tx, intention_id, {field_name: new}, now)
-            await intentions.record_event(
+
+        def work(tx: Tx) -> Row | None:
+            intentions.set_fields(tx, intention_id, {field_name: new}, now)
+            intentions.record_event(
                 tx,
                 intention_id,
                 person_id,
@@ -326,7 +334,9 @@ class Intentions:
                 {"field": field_name, "from": str(old), "to": new},
                 now,
             )
-        return await self._load(intention_id)
+            return intentions.written(tx, intention_id)
+
+        return self._loaded(await self._db.unit(work))
 
     async def add_indicator(
         self, person_id: int, intention_id: int, draft: IndicatorDraft
@@ -334,8 +344,9 @@ class Intentions:
         await self.for_contact(person_id, intention_id)
         indicator = check_indicator(draft)
         now = to_db(self._clock.now())
-        async with self._db.transaction() as tx:
-            indicator_id = await intentions.insert_indicator(
+
+        def work(tx: Tx) -> Row | None:
+            indicator_id = intentions.insert_indicator(
                 tx,
                 intention_id,
                 indicator.name,
@@ -343,7 +354,7 @@ class Intentions:
                 indicator.baseline,
                 indicator.target,
             )
-            await intentions.record_event(
+            intentions.record_event(
                 tx,
                 intention_id,
                 person_id,
@@ -351,7 +362,9 @@ class Intentions:
                 {"indicator_id": indicator_id, "name": indicator.name},
                 now,
             )
-        return await self._load(intention_id)
+            return intentions.written(tx, intention_id)
+
+        return self._loaded(await self._db.unit(work))
 
     async def page(
         self,
@@ -391,8 +404,7 @@ class Intentions:
         overdue = await intentions.count_overdue(reader, self.today().isoformat())
         return Stats(per_sector, per_lever, average, len(indicators), overdue)
 
-    async def _load(self, intention_id: int) -> Intention:
-        row = await intentions.get(self._db.reader, intention_id)
+    def _loaded(self, row: Row | None) -> Intention:
         if row is None:
             raise NotAllowed(N_("That intention does not exist (any more)."))
         return self._with_indicators([row])[0]

@@ -1,8 +1,16 @@
 """The database: one write connection guarded by a lock, one read connection, migrations.
 
-An aiosqlite connection is a single transaction, so every write goes through
-`Database.transaction()`, which holds a lock for its whole life: two updates never share
-a transaction. Reads use a second connection; in WAL mode they see the last commit.
+An aiosqlite connection is a single transaction, so every write holds one lock for its
+whole life: two updates never share a transaction. Two ways to write:
+
+- `Database.unit(work)`: `work` is plain sqlite3 code, run with BEGIN IMMEDIATE and COMMIT
+  on the connection's own thread in one trip. Each aiosqlite call is a trip to that thread
+  and back (tens of microseconds, more than the SQL itself), so the busy writes (a new
+  intention, a progress update) are units;
+- `Database.transaction()`: an async transaction, one trip per statement, for writes that
+  are rare or that read and decide in between.
+
+Reads use a second connection; in WAL mode they see the last commit.
 """
 
 from __future__ import annotations
@@ -11,12 +19,13 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
@@ -25,6 +34,30 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 Row = sqlite3.Row
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+Tx = sqlite3.Connection
+"""The connection a `Database.unit` runs on, inside its transaction."""
+
+
+class Connection(aiosqlite.Connection):
+    """aiosqlite's connection, plus `run`: a function of the sqlite3 connection, run on
+    the connection's thread in one trip. aiosqlite has no public call for this; `_execute`
+    is the method all of its own calls go through (see omnilib/aiosqlite#19)."""
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        return cast(T, await self._execute(work, self._conn))  # type: ignore[no-untyped-call]
+
+
+def _in_transaction(work: Callable[[Tx], T], conn: Tx) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -40,8 +73,8 @@ def migrations() -> list[tuple[int, str, str]]:
 class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer: Connection | None = None
+        self._reader: Connection | None = None
         self._write_lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
 
@@ -61,9 +94,14 @@ class Database:
                 raise
             self._writer, self._reader = writer, reader
 
-    async def _connect(self) -> aiosqlite.Connection:
-        # isolation_level=None: no implicit transactions; we say BEGIN IMMEDIATE ourselves.
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+    async def _connect(self) -> Connection:
+        path = str(self.path)
+
+        def connector() -> sqlite3.Connection:
+            # isolation_level=None: no implicit transactions; we say BEGIN IMMEDIATE ourselves.
+            return sqlite3.connect(path, isolation_level=None)
+
+        conn = cast(Connection, await Connection(connector, iter_chunk_size=64))
         conn.row_factory = sqlite3.Row
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
@@ -82,7 +120,7 @@ class Database:
         return self._writer is not None
 
     @property
-    def reader(self) -> aiosqlite.Connection:
+    def reader(self) -> Connection:
         if self._reader is None:
             raise RuntimeError("the database is not open")
         return self._reader
@@ -102,6 +140,15 @@ class Database:
                 raise
             else:
                 await conn.commit()
+
+    async def unit(self, work: Callable[[Tx], T]) -> T:
+        """`work` as one write transaction, in one trip to the database thread: BEGIN
+        IMMEDIATE, `work`, COMMIT; ROLLBACK if it raises. What `work` reads on the way
+        (ids, the rows it wrote) it sees before the commit."""
+        if self._writer is None:
+            raise RuntimeError("the database is not open")
+        async with self._write_lock:
+            return await self._writer.run(partial(_in_transaction, work))
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement in a transaction of its own (SQLite makes it atomic); returns the

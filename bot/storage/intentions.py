@@ -1,4 +1,8 @@
-"""SQL for engagement intentions, their indicators, progress and events."""
+"""SQL for engagement intentions, their indicators, progress and events.
+
+The writes are plain sqlite3 functions, composed by the service into one
+`Database.unit` (one trip to the database thread); the reads are async, on the reader.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.db import Row, many, one
+from bot.storage.db import Row, Tx, many, one
 from bot.storage.privacy import PersonalData
 
 PERSONAL_DATA = (
@@ -18,8 +22,8 @@ PERSONAL_DATA = (
 )
 
 
-async def insert(
-    conn: aiosqlite.Connection,
+def insert(
+    conn: Tx,
     *,
     organisation_id: int,
     title: str,
@@ -32,7 +36,7 @@ async def insert(
     author_id: int,
     now: str,
 ) -> int:
-    cursor = await conn.execute(
+    cursor = conn.execute(
         "INSERT INTO intention (organisation_id, title, description, sector_id, lever,"
         " preconditions, characteristics, due_date, created_at, updated_at, created_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -53,15 +57,15 @@ async def insert(
     return int(cursor.lastrowid or 0)
 
 
-async def insert_indicator(
-    conn: aiosqlite.Connection,
+def insert_indicator(
+    conn: Tx,
     intention_id: int,
     name: str,
     unit: str,
     baseline: float,
     target: float,
 ) -> int:
-    cursor = await conn.execute(
+    cursor = conn.execute(
         "INSERT INTO indicator (intention_id, name, unit, baseline, target, position)"
         " VALUES (?, ?, ?, ?, ?,"
         " (SELECT coalesce(max(position), 0) + 1 FROM indicator WHERE intention_id = ?))",
@@ -70,15 +74,15 @@ async def insert_indicator(
     return int(cursor.lastrowid or 0)
 
 
-async def record_event(
-    conn: aiosqlite.Connection,
+def record_event(
+    conn: Tx,
     intention_id: int,
     author_id: int | None,
     kind: str,
     detail: dict[str, Any],
     now: str,
 ) -> None:
-    await conn.execute(
+    conn.execute(
         "INSERT INTO intention_event (intention_id, at, author_id, kind, detail)"
         " VALUES (?, ?, ?, ?, ?)",
         (intention_id, now, author_id, kind, json.dumps(detail, ensure_ascii=False)),
@@ -93,9 +97,17 @@ WITH_INDICATORS = (
 )
 
 
+_GET = f"SELECT {WITH_INDICATORS} FROM intention i WHERE i.id = ?"  # noqa: S608
+
+
 async def get(conn: aiosqlite.Connection, intention_id: int) -> Row | None:
-    sql = f"SELECT {WITH_INDICATORS} FROM intention i WHERE i.id = ?"  # noqa: S608
-    return await one(conn, sql, (intention_id,))
+    return await one(conn, _GET, (intention_id,))
+
+
+def written(conn: Tx, intention_id: int) -> Row | None:
+    """The intention as a unit just wrote it, read before the commit."""
+    row: Row | None = conn.execute(_GET, (intention_id,)).fetchone()
+    return row
 
 
 async def of_organisation(conn: aiosqlite.Connection, organisation_id: int) -> list[Row]:
@@ -106,37 +118,35 @@ async def of_organisation(conn: aiosqlite.Connection, organisation_id: int) -> l
     return await many(conn, sql, (organisation_id,))
 
 
-async def set_fields(
-    conn: aiosqlite.Connection, intention_id: int, fields: dict[str, Any], now: str
-) -> None:
+def set_fields(conn: Tx, intention_id: int, fields: dict[str, Any], now: str) -> None:
     allowed = {"title", "description", "due_date", "status"}
     if not fields or set(fields) - allowed:
         raise ValueError(f"cannot set {set(fields) - allowed}")
     assignments = ", ".join(f"{name} = ?" for name in fields)
-    await conn.execute(
+    conn.execute(
         f"UPDATE intention SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
         (*fields.values(), now, intention_id),
     )
 
 
-async def insert_progress(
-    conn: aiosqlite.Connection,
+def insert_progress(
+    conn: Tx,
     intention_id: int,
     text: str,
     values: dict[int, float],
     author_id: int,
     now: str,
 ) -> int:
-    cursor = await conn.execute(
+    cursor = conn.execute(
         "INSERT INTO progress (intention_id, text, at, author_id) VALUES (?, ?, ?, ?)",
         (intention_id, text, now, author_id),
     )
     progress_id = int(cursor.lastrowid or 0)
-    await conn.executemany(
+    conn.executemany(
         "INSERT INTO progress_value (progress_id, indicator_id, value) VALUES (?, ?, ?)",
         [(progress_id, indicator_id, value) for indicator_id, value in values.items()],
     )
-    await conn.executemany(
+    conn.executemany(
         "UPDATE indicator SET current = ? WHERE id = ? AND intention_id = ?",
         [(value, indicator_id, intention_id) for indicator_id, value in values.items()],
     )
