@@ -57,8 +57,7 @@ async def _card(update: Update, context: PactContext, intention: Intention, note
     services = context.services
     t = context.i18n
     organisation = await services.organisations.require_contact(user_id_of(update))
-    history = await services.intentions.history(intention.id)
-    text = intention_card(t, intention, organisation, await services.sectors.all(), history)
+    text = intention_card(t, intention, organisation, await services.sectors.all())
     if note:
         text = f"✅ {note}\n\n{text}"
     await show(update, context, text, _card_buttons(context, intention))

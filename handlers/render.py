@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from bot.services.intentions import Indicator, Intention, ProgressEntry
+from bot.services.intentions import Indicator, Intention
 from bot.services.organisations import Organisation
 from bot.services.sectors import Sector
 from bot.services.sessions import Session
@@ -66,8 +66,8 @@ def intention_card(
     intention: Intention,
     organisation: Organisation,
     sectors: list[Sector],
-    history: list[ProgressEntry],
 ) -> str:
+    """The whole card, with the intention's latest progress (`intention.history`)."""
     lines = [
         f"<b>{esc(intention.title)}</b>",
         esc(organisation.name),
@@ -92,10 +92,10 @@ def intention_card(
         t.gettext("<b>Progress</b> {progress}").format(progress=progress(t, intention.fraction)),
     ]
     lines += [f"• {indicator_line(t, i)}" for i in intention.indicators]
-    if history:
+    if intention.history:
         lines += ["", t.gettext("<b>Latest updates</b>")]
         by_id = {i.id: i for i in intention.indicators}
-        for entry in history:
+        for entry in intention.history:
             values = ", ".join(
                 f"{esc(by_id[k].name)} {t.number(v)}" for k, v in entry.values.items() if k in by_id
             )

@@ -159,10 +159,7 @@ async def on_intentions_button(
 async def _team_card(update: Update, context: PactContext, intention_id: int, view: View) -> None:
     services = context.services
     intention, organisation = await services.intentions.for_team(user_id_of(update), intention_id)
-    history = await services.intentions.history(intention.id)
-    text = intention_card(
-        context.i18n, intention, organisation, await services.sectors.all(), history
-    )
+    text = intention_card(context.i18n, intention, organisation, await services.sectors.all())
     back = keyboard([[(context.i18n.gettext("« Back to the list"), f"ti:page:{view.encode()}")]])
     await show(update, context, text, back)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from bot.services.errors import NotAllowed
 from tests.flows import EDUCATION, log_progress, record_intention, register
 from tests.harness import Harness, Person, alerts, texts
 
@@ -246,3 +249,36 @@ async def test_progress_without_indicators_and_a_skipped_value(harness: Harness)
     card = harness.last_text(person)
     assert "A meeting with partners." in card
     assert "Jobs found: – of 10 people" in card
+
+
+async def test_the_card_shows_the_five_latest_updates_newest_first(harness: Harness) -> None:
+    person = await _contact(harness, 740, "Vzw Geschiedenis")
+    await record_intention(harness, person, "Plan with history")
+    intention_id = await _intention(harness, "Plan with history")
+    for n in range(1, 7):
+        harness.clock.advance(days=1)
+        await log_progress(harness, person, intention_id, f"Update {n}.", str(n))
+    card = harness.last_text(person)
+    assert "✅ Progress saved." in card
+    latest = card.split("<b>Latest updates</b>\n", 1)[1].splitlines()
+    assert latest == [f"{23 + n}/11/2026: Update {n}. (Jobs found {n})" for n in range(6, 1, -1)]
+    # Opened again later, the card shows the same history.
+    reopened = await harness.tap(person, f"mine:open:{intention_id}")
+    assert texts(reopened)[0].endswith("\n".join(latest))
+
+
+async def test_progress_on_another_organisations_intention_writes_nothing(
+    harness: Harness,
+) -> None:
+    owner = await _contact(harness, 741, "Vzw Eigenaar")
+    await record_intention(harness, owner, "Owned plan")
+    intention_id = await _intention(harness, "Owned plan")
+    stranger = await _contact(harness, 742, "Vzw Ander")
+    services = harness.application.services
+    with pytest.raises(NotAllowed):
+        await services.intentions.log_progress(stranger.id, intention_id, "Not ours.", {})
+    with pytest.raises(NotAllowed):
+        await services.intentions.set_status(stranger.id, intention_id, "committed")
+    db = services.db
+    assert await db.fetchval("SELECT count(*) FROM progress") == 0
+    assert await db.fetchval("SELECT count(*) FROM intention_event") == 1  # "created" only

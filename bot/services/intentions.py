@@ -44,6 +44,13 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgressEntry:
+    text: str
+    at: dt.datetime
+    values: dict[int, float]
+
+
+@dataclass(frozen=True, slots=True)
 class Intention:
     id: int
     organisation_id: int
@@ -56,6 +63,7 @@ class Intention:
     due_date: dt.date
     status: str
     indicators: list[Indicator] = field(default_factory=list)
+    history: list[ProgressEntry] = field(default_factory=list)  # latest first; one-by-one loads
 
     @property
     def fraction(self) -> float | None:
@@ -87,13 +95,6 @@ class IntentionDraft:
     preconditions: Sequence[str] = ()
     characteristics: Sequence[str] = ()
     indicators: Sequence[IndicatorDraft] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressEntry:
-    text: str
-    at: dt.datetime
-    values: dict[int, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,9 @@ def check_indicator(draft: IndicatorDraft) -> IndicatorDraft:
     )
 
 
-def _intention(row: Row, indicators: list[Indicator]) -> Intention:
+def _intention(
+    row: Row, indicators: list[Indicator], history: list[ProgressEntry] | None = None
+) -> Intention:
     return Intention(
         id=row["id"],
         organisation_id=row["organisation_id"],
@@ -148,6 +151,7 @@ def _intention(row: Row, indicators: list[Indicator]) -> Intention:
         due_date=dt.date.fromisoformat(row["due_date"]),
         status=row["status"],
         indicators=indicators,
+        history=history or [],
     )
 
 
@@ -212,9 +216,9 @@ class Intentions:
                     indicator.target,
                 )
             intentions.record_event(tx, intention_id, person_id, "created", {"title": title}, now)
-            return intentions.written(tx, intention_id)
+            return intentions.get_in(tx, intention_id)
 
-        return self._loaded(await self._db.unit(work))
+        return _full(await self._db.unit(work))
 
     async def mine(self, person_id: int) -> tuple[Organisation, list[Intention]]:
         organisation = await self._organisations.require_contact(person_id)
@@ -230,10 +234,7 @@ class Intentions:
     async def for_contact(self, person_id: int, intention_id: int) -> Intention:
         """The intention, if it belongs to this person's organisation; otherwise refused."""
         organisation = await self._organisations.of_contact(person_id)
-        row = await intentions.get(self._db.reader, intention_id)
-        if organisation is None or row is None or row["organisation_id"] != organisation.id:
-            raise NotAllowed(N_("That intention is not one of your organisation's."))
-        return self._with_indicators([row])[0]
+        return _yours(organisation, await intentions.get(self._db.reader, intention_id))
 
     async def for_team(self, person_id: int, intention_id: int) -> tuple[Intention, Organisation]:
         await self._team.require_member(person_id)
@@ -241,32 +242,21 @@ class Intentions:
         if row is None:
             raise NotAllowed(N_("That intention does not exist (any more)."))
         organisation = await self._organisations.get_for_team(person_id, row["organisation_id"])
-        return self._with_indicators([row])[0], organisation
-
-    async def history(self, intention_id: int, limit: int = 5) -> list[ProgressEntry]:
-        rows = await intentions.recent_progress(self._db.reader, intention_id, limit)
-        return [
-            ProgressEntry(
-                r["text"],
-                from_db(r["at"]),
-                {int(k): float(v) for k, v in json.loads(r["vals"] or "[]")},
-            )
-            for r in rows
-        ]
+        return _full(row), organisation
 
     async def log_progress(
         self, person_id: int, intention_id: int, text: str, values: dict[int, float]
     ) -> Intention:
-        intention = await self.for_contact(person_id, intention_id)
-        if intention.status == "withdrawn":
-            raise Invalid(N_("This intention was withdrawn; it takes no more progress."))
-        known = {i.id for i in intention.indicators}
-        if set(values) - known:
-            raise NotAllowed(N_("This button is no longer valid."))
+        organisation = await self._organisations.of_contact(person_id)
         cleaned = check_progress_text(text)
         now = to_db(self._clock.now())
 
         def work(tx: Tx) -> Row | None:
+            intention = _yours(organisation, intentions.get_in(tx, intention_id))
+            if intention.status == "withdrawn":
+                raise Invalid(N_("This intention was withdrawn; it takes no more progress."))
+            if set(values) - {i.id for i in intention.indicators}:
+                raise NotAllowed(N_("This button is no longer valid."))
             progress_id = intentions.insert_progress(
                 tx, intention_id, cleaned, values, person_id, now
             )
@@ -278,19 +268,20 @@ class Intentions:
                 {"progress_id": progress_id, "values": {str(k): v for k, v in values.items()}},
                 now,
             )
-            return intentions.written(tx, intention_id)
+            return intentions.get_in(tx, intention_id)
 
-        return self._loaded(await self._db.unit(work))
+        return _full(await self._db.unit(work))
 
     async def set_status(self, person_id: int, intention_id: int, status: str) -> Intention:
         """One step forward (intention → committed → in progress → achieved) or withdrawn."""
-        intention = await self.for_contact(person_id, intention_id)
-        allowed = {intention.next_status, "withdrawn"} - {None}
-        if status not in STATUS or status not in allowed or intention.status == "withdrawn":
-            raise Invalid(N_("That status change is not possible any more."))
+        organisation = await self._organisations.of_contact(person_id)
         now = to_db(self._clock.now())
 
         def work(tx: Tx) -> Row | None:
+            intention = _yours(organisation, intentions.get_in(tx, intention_id))
+            allowed = {intention.next_status, "withdrawn"} - {None}
+            if status not in STATUS or status not in allowed or intention.status == "withdrawn":
+                raise Invalid(N_("That status change is not possible any more."))
             intentions.set_fields(tx, intention_id, {"status": status}, now)
             intentions.record_event(
                 tx,
@@ -300,14 +291,14 @@ class Intentions:
                 {"from": intention.status, "to": status},
                 now,
             )
-            return intentions.written(tx, intention_id)
+            return intentions.get_in(tx, intention_id)
 
-        return self._loaded(await self._db.unit(work))
+        return _full(await self._db.unit(work))
 
     async def edit(
         self, person_id: int, intention_id: int, field_name: str, value: str | dt.date
     ) -> Intention:
-        intention = await self.for_contact(person_id, intention_id)
+        organisation = await self._organisations.of_contact(person_id)
         if field_name == "title" and isinstance(value, str):
             new: str = check_title(value)
         elif field_name == "description" and isinstance(value, str):
@@ -322,9 +313,9 @@ class Intentions:
         else:
             raise NotAllowed(N_("This button is no longer valid."))
         now = to_db(self._clock.now())
-        old = getattr(intention, field_name)
 
         def work(tx: Tx) -> Row | None:
+            old = getattr(_yours(organisation, intentions.get_in(tx, intention_id)), field_name)
             intentions.set_fields(tx, intention_id, {field_name: new}, now)
             intentions.record_event(
                 tx,
@@ -334,18 +325,19 @@ class Intentions:
                 {"field": field_name, "from": str(old), "to": new},
                 now,
             )
-            return intentions.written(tx, intention_id)
+            return intentions.get_in(tx, intention_id)
 
-        return self._loaded(await self._db.unit(work))
+        return _full(await self._db.unit(work))
 
     async def add_indicator(
         self, person_id: int, intention_id: int, draft: IndicatorDraft
     ) -> Intention:
-        await self.for_contact(person_id, intention_id)
+        organisation = await self._organisations.of_contact(person_id)
         indicator = check_indicator(draft)
         now = to_db(self._clock.now())
 
         def work(tx: Tx) -> Row | None:
+            _yours(organisation, intentions.get_in(tx, intention_id))
             indicator_id = intentions.insert_indicator(
                 tx,
                 intention_id,
@@ -362,9 +354,9 @@ class Intentions:
                 {"indicator_id": indicator_id, "name": indicator.name},
                 now,
             )
-            return intentions.written(tx, intention_id)
+            return intentions.get_in(tx, intention_id)
 
-        return self._loaded(await self._db.unit(work))
+        return _full(await self._db.unit(work))
 
     async def page(
         self,
@@ -404,13 +396,27 @@ class Intentions:
         overdue = await intentions.count_overdue(reader, self.today().isoformat())
         return Stats(per_sector, per_lever, average, len(indicators), overdue)
 
-    def _loaded(self, row: Row | None) -> Intention:
-        if row is None:
-            raise NotAllowed(N_("That intention does not exist (any more)."))
-        return self._with_indicators([row])[0]
-
     def _with_indicators(self, rows: list[Row]) -> list[Intention]:
         return [
             _intention(r, [Indicator(*values) for values in json.loads(r["indicators"])])
             for r in rows
         ]
+
+
+def _full(row: Row | None) -> Intention:
+    """One intention as `intentions.get` reads it: with indicators and latest progress."""
+    if row is None:
+        raise NotAllowed(N_("That intention does not exist (any more)."))
+    history = [
+        ProgressEntry(text, from_db(at), {int(k): float(v) for k, v in values})
+        for text, at, values in json.loads(row["history"])
+    ]
+    indicators = [Indicator(*values) for values in json.loads(row["indicators"])]
+    return _intention(row, indicators, history)
+
+
+def _yours(organisation: Organisation | None, row: Row | None) -> Intention:
+    """The intention, if it belongs to `organisation` (the person's); otherwise refused."""
+    if organisation is None or row is None or row["organisation_id"] != organisation.id:
+        raise NotAllowed(N_("That intention is not one of your organisation's."))
+    return _full(row)

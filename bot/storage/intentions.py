@@ -97,15 +97,27 @@ WITH_INDICATORS = (
 )
 
 
-_GET = f"SELECT {WITH_INDICATORS} FROM intention i WHERE i.id = ?"  # noqa: S608
+# One intention also brings its latest progress entries (for its card), as a JSON list of
+# [text, at, [[indicator id, value], ...]], newest first.
+HISTORY_LENGTH = 5
+_GET = (
+    f"SELECT {WITH_INDICATORS},"  # noqa: S608
+    " (SELECT json_group_array(json_array(p.text, p.at, json(p.vals))) FROM"
+    "  (SELECT text, at, (SELECT json_group_array(json_array(v.indicator_id, v.value))"
+    "    FROM progress_value v WHERE v.progress_id = progress.id) AS vals"
+    "   FROM progress WHERE intention_id = i.id"
+    f"   ORDER BY at DESC, id DESC LIMIT {HISTORY_LENGTH}) p) AS history"
+    " FROM intention i WHERE i.id = ?"
+)
 
 
 async def get(conn: aiosqlite.Connection, intention_id: int) -> Row | None:
+    """The intention with its indicators and latest progress."""
     return await one(conn, _GET, (intention_id,))
 
 
-def written(conn: Tx, intention_id: int) -> Row | None:
-    """The intention as a unit just wrote it, read before the commit."""
+def get_in(conn: Tx, intention_id: int) -> Row | None:
+    """The same, inside a unit: what it reads includes the unit's own writes."""
     row: Row | None = conn.execute(_GET, (intention_id,)).fetchone()
     return row
 
@@ -151,17 +163,6 @@ def insert_progress(
         [(value, indicator_id, intention_id) for indicator_id, value in values.items()],
     )
     return progress_id
-
-
-async def recent_progress(conn: aiosqlite.Connection, intention_id: int, limit: int) -> list[Row]:
-    return await many(
-        conn,
-        "SELECT p.id, p.text, p.at,"
-        " (SELECT json_group_array(json_array(v.indicator_id, v.value))"
-        "  FROM progress_value v WHERE v.progress_id = p.id) AS vals"
-        " FROM progress p WHERE p.intention_id = ? ORDER BY p.at DESC, p.id DESC LIMIT ?",
-        (intention_id, limit),
-    )
 
 
 def _filters(sector_id: int | None, lever: str | None, status: str | None) -> tuple[str, list[Any]]:
