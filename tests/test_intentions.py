@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from dataclasses import replace
 
 import pytest
 
 from bot.services.errors import NotAllowed
+from bot.services.intentions import Intention, _Kept
 from tests.flows import EDUCATION, log_progress, record_intention, register
 from tests.harness import Harness, Person, alerts, texts
 
@@ -282,3 +286,58 @@ async def test_progress_on_another_organisations_intention_writes_nothing(
     db = services.db
     assert await db.fetchval("SELECT count(*) FROM progress") == 0
     assert await db.fetchval("SELECT count(*) FROM intention_event") == 1  # "created" only
+
+
+async def _colleague(h: Harness, contact: Person, person_id: int) -> Person:
+    link = texts(await h.send(contact, "/invite"))[0]
+    code = re.search(r"join_([\w-]+)", link).group(1)  # type: ignore[union-attr]
+    colleague = Person(person_id, "en")
+    await h.send(colleague, f"/start join_{code}")
+    await h.tap(colleague, f"org:join:{code}")
+    return colleague
+
+
+async def test_a_colleague_sees_every_change_at_once(harness: Harness) -> None:
+    # The organisation's list is kept in memory between reads: each write must show.
+    first = await _contact(harness, 743, "Vzw Samen")
+    second = await _colleague(harness, first, 744)
+    await record_intention(harness, first, "Shared plan")
+    intention_id = await _intention(harness, "Shared plan")
+    assert "Shared plan" in texts(await harness.send(second, "/mine"))[0]
+
+    await log_progress(harness, first, intention_id, "Four so far.", "4")
+    assert "40%" in texts(await harness.send(second, "/mine"))[0]
+    await harness.tap(first, f"mine:status:{intention_id}-committed")
+    card = await harness.tap(second, f"mine:open:{intention_id}")
+    assert "Status: committed" in texts(card)[0]
+    assert "Four so far." in texts(card)[0]
+    await record_intention(harness, second, "Second plan", due="31/01/2027")
+    listing = texts(await harness.send(first, "/mine"))[0]
+    assert listing.index("Second plan") < listing.index("Shared plan")  # the earlier due date
+
+
+async def test_an_erased_organisation_leaves_nothing_for_the_next_one(harness: Harness) -> None:
+    gone = await _contact(harness, 745, "Vzw Weg")
+    await record_intention(harness, gone, "Vanishing plan")
+    await harness.send(gone, "/mine")
+    await harness.send(gone, "/forget")
+    await harness.press(gone, "privacy:forget:yes")
+    # The next organisation may get the same id; it starts with nothing.
+    newcomer = await _contact(harness, 746, "Vzw Nieuw")
+    listing = texts(await harness.send(newcomer, "/mine"))[0]
+    assert "Vanishing plan" not in listing
+    assert "has no intentions yet" in listing
+
+
+def test_a_read_that_overlaps_a_write_is_not_kept() -> None:
+    kept = _Kept()
+    stale = Intention(1, 7, "Old", "d", 2, "trust", [], [], dt.date(2027, 1, 1), "intention")
+    started = kept.started(7)
+    kept.put(replace(stale, title="New"))  # a write lands while the read is on its way
+    kept.keep(7, started, {1: stale})
+    assert kept.get(7) is None  # the next read goes to the database again
+    started = kept.started(7)
+    kept.keep(7, started, {1: stale})
+    assert kept.get(7) == {1: stale}
+    kept.put(replace(stale, title="Newer"))
+    assert kept.get(7) == {1: replace(stale, title="Newer")}

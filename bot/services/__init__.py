@@ -38,6 +38,7 @@ class Services:
         self.team.forget_cached()
         # Erasing the last contact erases the organisation: other people's view changes too.
         self.organisations.forget_cached()
+        self.intentions.forget_cached()
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, from_db, to_db
@@ -155,6 +156,48 @@ def _intention(
     )
 
 
+class _Kept:
+    """Each organisation's intentions as its contacts last saw them, for the few
+    organisations in use right now (least recently used ones are dropped).
+
+    The bot is the only writer and every write to an intention goes through `Intentions`,
+    which hands the written intention to `put`; a read that overlaps a write is not kept
+    (`started`/`keep` compare write counts), so a kept list is never older than the last
+    write. Team views read the database directly."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._kept: OrderedDict[int, dict[int, Intention]] = OrderedDict()
+        self._writes: dict[int, int] = {}
+
+    def get(self, organisation_id: int) -> dict[int, Intention] | None:
+        kept = self._kept.get(organisation_id)
+        if kept is not None:
+            self._kept.move_to_end(organisation_id)
+        return kept
+
+    def started(self, organisation_id: int) -> int:
+        return self._writes.get(organisation_id, 0)
+
+    def keep(self, organisation_id: int, started: int, loaded: dict[int, Intention]) -> None:
+        if self._writes.get(organisation_id, 0) != started:
+            return  # written meanwhile: what was read may predate that write
+        self._kept[organisation_id] = loaded
+        if len(self._kept) > self._size:
+            self._kept.popitem(last=False)
+
+    def put(self, intention: Intention) -> None:
+        organisation_id = intention.organisation_id
+        self._writes[organisation_id] = self._writes.get(organisation_id, 0) + 1
+        kept = self._kept.get(organisation_id)
+        if kept is not None:
+            kept[intention.id] = intention
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._writes.clear()
+
+
 class Intentions:
     def __init__(
         self,
@@ -171,6 +214,27 @@ class Intentions:
         self._sectors = sectors
         self._team = team
         self._tz = today
+        self._kept = _Kept()
+
+    def forget_cached(self) -> None:
+        """After an erasure: an organisation and its intentions may be gone."""
+        self._kept.clear()
+
+    async def _of(self, organisation_id: int) -> dict[int, Intention]:
+        """The organisation's intentions by id: kept, or read (and kept)."""
+        kept = self._kept.get(organisation_id)
+        if kept is None:
+            started = self._kept.started(organisation_id)
+            rows = await intentions.of_organisation(self._db.reader, organisation_id)
+            kept = {row["id"]: _full(row) for row in rows}
+            self._kept.keep(organisation_id, started, kept)
+        return kept
+
+    async def _write(self, work: Callable[[Tx], Row | None]) -> Intention:
+        """Run a unit that writes one intention and reads it back; keep what it wrote."""
+        intention = _full(await self._db.unit(work))
+        self._kept.put(intention)
+        return intention
 
     def today(self) -> dt.date:
         """Today in the pact's time zone: due dates are local days."""
@@ -218,23 +282,27 @@ class Intentions:
             intentions.record_event(tx, intention_id, person_id, "created", {"title": title}, now)
             return intentions.get_in(tx, intention_id)
 
-        return _full(await self._db.unit(work))
+        return await self._write(work)
 
     async def mine(self, person_id: int) -> tuple[Organisation, list[Intention]]:
+        """The contact's organisation and its intentions: withdrawn last, then by due date."""
         organisation = await self._organisations.require_contact(person_id)
-        rows = await intentions.of_organisation(self._db.reader, organisation.id)
-        return organisation, self._with_indicators(rows)
+        kept = await self._of(organisation.id)
+        return organisation, sorted(kept.values(), key=_list_order)
 
     async def of_organisation(self, person_id: int, organisation_id: int) -> list[Intention]:
         """The team's view of one organisation's intentions."""
         await self._team.require_member(person_id)
         rows = await intentions.of_organisation(self._db.reader, organisation_id)
-        return self._with_indicators(rows)
+        return sorted((_full(row) for row in rows), key=_list_order)
 
     async def for_contact(self, person_id: int, intention_id: int) -> Intention:
         """The intention, if it belongs to this person's organisation; otherwise refused."""
         organisation = await self._organisations.of_contact(person_id)
-        return _yours(organisation, await intentions.get(self._db.reader, intention_id))
+        intention = (await self._of(organisation.id)).get(intention_id) if organisation else None
+        if intention is None:
+            raise NotAllowed(N_("That intention is not one of your organisation's."))
+        return intention
 
     async def for_team(self, person_id: int, intention_id: int) -> tuple[Intention, Organisation]:
         await self._team.require_member(person_id)
@@ -270,7 +338,7 @@ class Intentions:
             )
             return intentions.get_in(tx, intention_id)
 
-        return _full(await self._db.unit(work))
+        return await self._write(work)
 
     async def set_status(self, person_id: int, intention_id: int, status: str) -> Intention:
         """One step forward (intention → committed → in progress → achieved) or withdrawn."""
@@ -293,7 +361,7 @@ class Intentions:
             )
             return intentions.get_in(tx, intention_id)
 
-        return _full(await self._db.unit(work))
+        return await self._write(work)
 
     async def edit(
         self, person_id: int, intention_id: int, field_name: str, value: str | dt.date
@@ -327,7 +395,7 @@ class Intentions:
             )
             return intentions.get_in(tx, intention_id)
 
-        return _full(await self._db.unit(work))
+        return await self._write(work)
 
     async def add_indicator(
         self, person_id: int, intention_id: int, draft: IndicatorDraft
@@ -356,7 +424,7 @@ class Intentions:
             )
             return intentions.get_in(tx, intention_id)
 
-        return _full(await self._db.unit(work))
+        return await self._write(work)
 
     async def page(
         self,
@@ -420,3 +488,7 @@ def _yours(organisation: Organisation | None, row: Row | None) -> Intention:
     if organisation is None or row is None or row["organisation_id"] != organisation.id:
         raise NotAllowed(N_("That intention is not one of your organisation's."))
     return _full(row)
+
+
+def _list_order(intention: Intention) -> tuple[bool, dt.date, int]:
+    return intention.status == "withdrawn", intention.due_date, intention.id

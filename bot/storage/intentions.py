@@ -97,18 +97,19 @@ WITH_INDICATORS = (
 )
 
 
-# One intention also brings its latest progress entries (for its card), as a JSON list of
-# [text, at, [[indicator id, value], ...]], newest first.
+# An organisation's own views (its list and cards) also bring each intention's latest
+# progress entries, as a JSON list of [text, at, [[indicator id, value], ...]], newest first.
 HISTORY_LENGTH = 5
-_GET = (
-    f"SELECT {WITH_INDICATORS},"  # noqa: S608
+_WHOLE = (
+    f"SELECT {WITH_INDICATORS},"  # noqa: S608 (constants only)
     " (SELECT json_group_array(json_array(p.text, p.at, json(p.vals))) FROM"
     "  (SELECT text, at, (SELECT json_group_array(json_array(v.indicator_id, v.value))"
     "    FROM progress_value v WHERE v.progress_id = progress.id) AS vals"
     "   FROM progress WHERE intention_id = i.id"
     f"   ORDER BY at DESC, id DESC LIMIT {HISTORY_LENGTH}) p) AS history"
-    " FROM intention i WHERE i.id = ?"
+    " FROM intention i"
 )
+_GET = f"{_WHOLE} WHERE i.id = ?"
 
 
 async def get(conn: aiosqlite.Connection, intention_id: int) -> Row | None:
@@ -123,10 +124,8 @@ def get_in(conn: Tx, intention_id: int) -> Row | None:
 
 
 async def of_organisation(conn: aiosqlite.Connection, organisation_id: int) -> list[Row]:
-    sql = (
-        f"SELECT {WITH_INDICATORS} FROM intention i WHERE i.organisation_id = ?"  # noqa: S608
-        " ORDER BY i.status = 'withdrawn', i.due_date, i.id"
-    )
+    """The organisation's intentions, whole (as `get` reads one)."""
+    sql = f"{_WHOLE} WHERE i.organisation_id = ? ORDER BY i.id"
     return await many(conn, sql, (organisation_id,))
 
 
