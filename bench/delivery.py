@@ -129,6 +129,7 @@ async def main(recipients: int, limit: float) -> None:
         rows = await services.db.fetchall("SELECT state, count(*) FROM outbox GROUP BY state")
         states: dict[str, int] = {row[0]: row[1] for row in rows}
         await app.shutdown()
+        await services.db.close()
 
     delivered = sum(api.accepted.values())
     duplicates = sum(n - 1 for n in api.accepted.values() if n > 1)
