@@ -29,30 +29,15 @@ class PactBot(ExtBot[Any]):
 
     async def send_text(self, chat_id: int, text: str, markup: Markup | None = None) -> int:
         """An HTML message without link previews; the new message's id."""
-        params: dict[str, Any] = {
-            "chat_id": chat_id,
-            "text": text,
-            "parse_mode": "HTML",
-            "link_preview_options": _NO_PREVIEW,
-        }
-        if markup is not None:
-            params["reply_markup"] = markup
-        sent = await self.call("sendMessage", params)
+        sent = await self.call("sendMessage", _text(chat_id, text, markup))
         return int(sent["message_id"])
 
     async def edit_text(
         self, chat_id: int, message_id: int, text: str, markup: Markup | None = None
     ) -> None:
-        params: dict[str, Any] = {
-            "chat_id": chat_id,
-            "message_id": message_id,
-            "text": text,
-            "parse_mode": "HTML",
-            "link_preview_options": _NO_PREVIEW,
-        }
-        if markup is not None:
-            params["reply_markup"] = markup
-        await self.call("editMessageText", params)
+        await self.call(
+            "editMessageText", {**_text(chat_id, text, markup), "message_id": message_id}
+        )
 
     async def edit_markup(self, chat_id: int, message_id: int, markup: Markup) -> None:
         await self.call(
@@ -66,3 +51,15 @@ class PactBot(ExtBot[Any]):
             params["text"] = text
             params["show_alert"] = alert
         await self.call("answerCallbackQuery", params)
+
+
+def _text(chat_id: int, text: str, markup: Markup | None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": _NO_PREVIEW,
+    }
+    if markup is not None:
+        params["reply_markup"] = markup
+    return params
