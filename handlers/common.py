@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.botapi import Markup
 from bot.context import PactContext
@@ -13,6 +15,8 @@ from bot.i18n import N_
 from bot.services.errors import NotAllowed, ServiceError
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
+
+_LOGGER = logging.getLogger(__name__)
 
 
 def esc(text: object) -> str:
@@ -56,13 +60,21 @@ async def answer(
 async def show(
     update: Update, context: PactContext, text: str, markup: Markup | None = None
 ) -> None:
-    """Answer a button press by replacing its message; answer a typed message with a new one."""
+    """Answer a button press by replacing its message; answer a typed message with a new one.
+    A message Telegram will not edit (deleted, or too old) is shown as a new one."""
     query = update.callback_query
     if query is not None and query.message is not None:
         await answer(update, context)
-        await context.bot.edit_text(query.message.chat.id, query.message.message_id, text, markup)
-    else:
-        await send(update, context, text, markup)
+        try:
+            await context.bot.edit_text(
+                query.message.chat.id, query.message.message_id, text, markup
+            )
+            return
+        except BadRequest as error:
+            if "not modified" in error.message:
+                return  # pressed twice: it already shows this
+            _LOGGER.info("showing as a new message: %s", error.message)
+    await send(update, context, text, markup)
 
 
 def error_text(context: PactContext, error: ServiceError) -> str:

@@ -13,6 +13,7 @@ from bot.services.errors import NotAllowed
 from bot.services.intentions import Intention, _Kept
 from tests.flows import EDUCATION, log_progress, record_intention, register
 from tests.harness import Harness, Person, alerts, texts
+from tests.telegram_fake import Fault
 
 
 async def _intention(h: Harness, title: str) -> int:
@@ -341,3 +342,22 @@ def test_a_read_that_overlaps_a_write_is_not_kept() -> None:
     assert kept.get(7) == {1: stale}
     kept.put(replace(stale, title="Newer"))
     assert kept.get(7) == {1: replace(stale, title="Newer")}
+
+
+async def test_a_card_telegram_will_not_edit_is_handled(harness: Harness) -> None:
+    person = await _contact(harness, 747, "Vzw Knop")
+    await record_intention(harness, person, "Pressed twice")
+    intention_id = await _intention(harness, "Pressed twice")
+    await harness.send(person, "/mine")
+    await harness.tap(person, f"mine:open:{intention_id}")
+    # Pressed again on the card itself: Telegram refuses an edit that changes nothing.
+    harness.request.fail(
+        Fault("editMessageText", 400, "Bad Request: message is not modified: same content")
+    )
+    calls = await harness.tap(person, f"mine:open:{intention_id}")
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    # A message that is gone (deleted, or too old to edit) gets the card as a new one.
+    harness.request.fail(Fault("editMessageText", 400, "Bad Request: message to edit not found"))
+    calls = await harness.tap(person, "mine:list:")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert "Pressed twice" in texts(calls)[0]
