@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from collections.abc import Sequence
@@ -78,8 +79,17 @@ async def show(
 
 
 def error_text(context: PactContext, error: ServiceError) -> str:
-    params = {k: esc(v) if isinstance(v, str) else v for k, v in error.params.items()}
-    return context.i18n.gettext(error.message).format(**params)
+    """The refusal in the person's language, dates and times as they write them."""
+    t = context.i18n
+    params: dict[str, object] = {}
+    for key, value in error.params.items():
+        if isinstance(value, dt.datetime):
+            params[key] = f"{t.date(value, 'short')} {t.time(value, 'short')}"
+        elif isinstance(value, dt.date):
+            params[key] = t.date(value, "short")
+        else:
+            params[key] = esc(value) if isinstance(value, str) else value
+    return t.gettext(error.message).format(**params)
 
 
 async def refuse(update: Update, context: PactContext, error: ServiceError) -> None:

@@ -361,3 +361,24 @@ async def test_a_card_telegram_will_not_edit_is_handled(harness: Harness) -> Non
     calls = await harness.tap(person, "mine:list:")
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert "Pressed twice" in texts(calls)[0]
+
+
+async def test_a_due_date_that_passes_before_confirming_is_shown_as_the_person_writes_it(
+    harness: Harness,
+) -> None:
+    person = await _contact(harness, 748, "Vzw Trage", "fr")
+    await harness.send(person, "/intention")
+    await harness.send(person, "Café des langues")
+    await harness.send(person, "Un café des langues chaque semaine.")
+    await harness.tap(person, f"int:sector:{EDUCATION}")
+    await harness.tap(person, "int:lever:trust")
+    await harness.tap(person, "int:preconditions:")
+    await harness.tap(person, "int:characteristics:")
+    await harness.send(person, "24/11/26")
+    await harness.tap(person, "int:indicator:done")
+    harness.clock.advance(days=2)  # the review screen stays open past the due date
+    calls = await harness.tap(person, "int:ok:")
+    assert texts(calls)[0] == (
+        "Cette date est passée. Choisissez aujourd'hui ou plus tard, comme 25/11/26."
+    )
+    assert await harness.application.services.db.fetchval("SELECT count(*) FROM intention") == 0

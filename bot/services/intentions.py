@@ -248,7 +248,7 @@ class Intentions:
         if draft.due_date < self.today():
             raise Invalid(
                 N_("That date is in the past. Choose today or a later date, like {example}."),
-                example=self.today().isoformat(),
+                example=self.today(),
             )
         preconditions = [c for c in draft.preconditions if c in PRECONDITION]
         characteristics = [c for c in draft.characteristics if c in CHARACTERISTIC]
@@ -375,7 +375,7 @@ class Intentions:
             if value < self.today():
                 raise Invalid(
                     N_("That date is in the past. Choose today or a later date, like {example}."),
-                    example=self.today().isoformat(),
+                    example=self.today(),
                 )
             new = value.isoformat()
         else:

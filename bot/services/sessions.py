@@ -145,7 +145,7 @@ class Sessions:
         if draft.start <= now:
             raise Invalid(
                 N_("That moment is in the past. Choose a later one, like {example}."),
-                example=validation.format_datetime_example("nl", self._tz, now),
+                example=validation.example_moment(self._tz, now),
             )
         if not draft.place and not draft.url:
             raise Invalid(N_("Give a place, an online link, or both."))
@@ -228,7 +228,7 @@ class Sessions:
         if start <= now:
             raise Invalid(
                 N_("That moment is in the past. Choose a later one, like {example}."),
-                example=validation.format_datetime_example("nl", self._tz, now),
+                example=validation.example_moment(self._tz, now),
             )
         async with self._db.transaction() as tx:
             await sessions.set_fields(tx, session_id, {"start_at": to_db(start)}, to_db(now))

@@ -149,11 +149,17 @@ def moment(value: str, locale: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datet
     return result
 
 
+def example_moment(tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """A moment to show as an example: a week from now at 14:30 in the pact's time zone."""
+    later = (now + dt.timedelta(days=7)).astimezone(tz)
+    return dt.datetime(later.year, later.month, later.day, 14, 30, tzinfo=tz)
+
+
 def format_datetime_example(locale: str, tz: dt.tzinfo, now: dt.datetime) -> str:
-    """An example a week from now, as the person would type it."""
+    """That example as the person would type it."""
     from babel.dates import format_date as _format_date
 
-    later = (now + dt.timedelta(days=7)).astimezone(tz)
+    later = example_moment(tz, now)
     return f"{_format_date(later.date(), 'short', locale=babel_locale(locale))} 14:30"
 
 
