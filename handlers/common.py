@@ -60,22 +60,22 @@ async def answer(
 
 async def show(
     update: Update, context: PactContext, text: str, markup: Markup | None = None
-) -> None:
+) -> int:
     """Answer a button press by replacing its message; answer a typed message with a new one.
-    A message Telegram will not edit (deleted, or too old) is shown as a new one."""
+    A message Telegram will not edit (deleted, or too old) is shown as a new one. Returns
+    the id of the message that shows it."""
     query = update.callback_query
     if query is not None and query.message is not None:
         await answer(update, context)
+        message_id = query.message.message_id
         try:
-            await context.bot.edit_text(
-                query.message.chat.id, query.message.message_id, text, markup
-            )
-            return
+            await context.bot.edit_text(query.message.chat.id, message_id, text, markup)
+            return message_id
         except BadRequest as error:
             if "not modified" in error.message:
-                return  # pressed twice: it already shows this
+                return message_id  # pressed twice: it already shows this
             _LOGGER.info("showing as a new message: %s", error.message)
-    await send(update, context, text, markup)
+    return await send(update, context, text, markup)
 
 
 def error_text(context: PactContext, error: ServiceError) -> str:

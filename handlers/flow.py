@@ -33,6 +33,7 @@ from handlers.common import (
     keyboard,
     refuse,
     send,
+    show,
 )
 
 if TYPE_CHECKING:
@@ -130,7 +131,11 @@ class Flow:
             draft["_after"] = back_to
         await self._ask(update, context, name)
 
-    async def _ask(self, update: Update, context: PactContext, name: str) -> None:
+    async def _ask(
+        self, update: Update, context: PactContext, name: str, in_place: bool = False
+    ) -> None:
+        """Ask step `name`: a new message, or (`in_place`) the pressed question redrawn, as
+        when a toggle button ticks an option."""
         draft = self.draft(context)
         step = self._by_name[name]
         text, rows = await step.ask(context, draft)
@@ -142,7 +147,8 @@ class Flow:
             extra.append((t.gettext("Skip"), f"{self.name}:skip:"))
         all_rows = [*rows, extra] if extra else list(rows)
         hint = t.gettext("(/cancel stops without saving)")
-        draft["_message"] = await send(
+        reply = show if in_place else send
+        draft["_message"] = await reply(
             update, context, f"{text}\n\n<i>{hint}</i>", keyboard(all_rows)
         )
 
@@ -224,7 +230,7 @@ class Flow:
     ) -> None:
         draft = self.draft(context)
         if target == STAY:
-            await self._ask(update, context, step.name)
+            await self._ask(update, context, step.name, in_place=update.callback_query is not None)
             return
         if target is not None and target.startswith("=goto:"):
             draft["_return"] = step.name

@@ -382,3 +382,24 @@ async def test_a_due_date_that_passes_before_confirming_is_shown_as_the_person_w
         "Cette date est passée. Choisissez aujourd'hui ou plus tard, comme 25/11/26."
     )
     assert await harness.application.services.db.fetchval("SELECT count(*) FROM intention") == 0
+
+
+async def test_ticking_an_option_redraws_the_same_question(harness: Harness) -> None:
+    person = await _contact(harness, 749, "Vzw Vinkje")
+    await harness.send(person, "/intention")
+    await harness.send(person, "Buddy project")
+    await harness.send(person, "Pairs of newcomers and volunteers.")
+    await harness.tap(person, f"int:sector:{EDUCATION}")
+    question = (await harness.tap(person, "int:lever:trust"))[-1]
+    assert question.method == "sendMessage"
+    assert "☐ Cooperation" in [label for row in question.buttons for label, _ in row]
+
+    calls = await harness.press(person, "int:preconditions:cooperation", question.message_id or 0)
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert calls[-1].message_id == question.message_id
+    assert "☑ Cooperation" in [label for row in calls[-1].buttons for label, _ in row]
+    # Untick on the same message, then Done moves on to a new question.
+    await harness.press(person, "int:preconditions:cooperation", question.message_id or 0)
+    calls = await harness.press(person, "int:preconditions:", question.message_id or 0)
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert harness.application.user_data[person.id]["draft"]["preconditions"] == []
