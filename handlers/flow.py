@@ -185,6 +185,18 @@ class Flow:
             return
         await self._after(update, context, step, target)
 
+    async def on_other(self, update: Update, context: PactContext) -> None:
+        """A photo, sticker, voice message… where the question wants text or a button."""
+        step = self._current(self.draft(context))
+        if step is None:
+            await self._lost(update, context)
+            return
+        t = context.i18n
+        if step.on_text is None:
+            await send(update, context, t.gettext("Please use the buttons above."))
+        else:
+            await send(update, context, t.gettext("Please send your answer as text."))
+
     async def on_button(self, update: Update, context: PactContext) -> None:
         query = update.callback_query
         assert query is not None
@@ -283,8 +295,13 @@ class Flows(BaseHandler[Update, PactContext, None]):
                 return flow.start
             return flow.on_button if self._active(user_id) is flow else None
         message = update.message
-        if message is None or message.chat.type != ChatType.PRIVATE or message.text is None:
+        if message is None or message.chat.type != ChatType.PRIVATE:
             return None
+        if message.text is None:
+            if message.effective_attachment is None:
+                return None  # a service message, not an answer
+            flow = self._active(user_id)
+            return flow.on_other if flow else None
         command = self._command(message.text, message.entities)
         if command is None:
             flow = self._active(user_id)

@@ -70,3 +70,29 @@ async def test_a_command_for_another_bot_does_not_start_a_flow(harness: Harness)
     calls = await harness.send(person, "/intention@pactbot_test_bot")
     assert harness.application.user_data[person.id]["flow"] == "int"
     assert "title" in texts(calls)[0].lower()
+
+
+def _photo(harness: Harness, person: Person) -> dict[str, Any]:
+    return {
+        "message": {
+            "message_id": 2,
+            "date": int(harness.clock.now().timestamp()),
+            "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
+            "from": person.as_user(),
+            "photo": [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}],
+        }
+    }
+
+
+async def test_a_photo_instead_of_an_answer_says_what_is_expected(harness: Harness) -> None:
+    person = Person(564, "nl")
+    await register(harness, person, "Vzw Foto")
+    await harness.send(person, "/intention")
+    assert texts(await harness.process(_photo(harness, person))) == ["Stuur je antwoord als tekst."]
+    await harness.send(person, "Fotozoektocht")
+    await harness.send(person, "Een fotozoektocht door de buurt.")
+    # The sector question has only buttons.
+    assert texts(await harness.process(_photo(harness, person))) == [
+        "Gebruik de knoppen hierboven."
+    ]
+    assert harness.application.user_data[person.id]["draft"]["title"] == "Fotozoektocht"
