@@ -1,11 +1,12 @@
 """Conversation states and drafts kept in the bot's own SQLite database.
 
-Only `user_data` is stored (the flow a person is in and its draft, see handlers/flow.py),
-as one JSON document per person. Every `UPDATE_INTERVAL` seconds PTB hands over what changed and
-`write_pending()` stores the touched documents in one transaction: a crash leaves either
-the old or the new document, never half. Stopping the bot (SIGTERM, SIGINT) writes
-everything first, so a restart continues exactly where each person was; a hard kill can
-take back at most the answers of the last interval, and the bot asks those again.
+Only `user_data` is stored (the flow a person is in and its draft, see
+handlers/flow.py), as one JSON document per person. Every `UPDATE_INTERVAL` seconds PTB
+hands over what changed and `write_pending()` stores the touched documents in one
+transaction: a crash leaves either the old or the new document, never half. Stopping the
+bot (SIGTERM, SIGINT) writes everything first, so a restart continues exactly where each
+person was; a hard kill can take back at most the answers of the last interval, and the
+bot asks those again.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ class Intention:
     due_date: dt.date
     status: str
     indicators: list[Indicator] = field(default_factory=list)
-    history: list[ProgressEntry] = field(default_factory=list)  # latest first; one-by-one loads
+    history: list[ProgressEntry] = field(default_factory=list)  # the latest few, newest first
 
     @property
     def fraction(self) -> float | None:
