@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
-from telegram.ext import Application, BaseHandler
+from telegram.ext import BaseHandler
 
 from bot.context import PactContext
 from bot.i18n import N_
@@ -272,7 +272,7 @@ class Flows(BaseHandler[Update, PactContext, None]):
     after it: other commands work in the middle of a flow, which waits for the answer."""
 
     def __init__(self, application: PactApplication, flows: Sequence[Flow]) -> None:
-        super().__init__(self._handle)
+        super().__init__(self._run)
         self._application = application
         self._flows = {flow.name: flow for flow in flows}
         self._commands = {flow.command: flow for flow in flows if flow.command}
@@ -323,18 +323,12 @@ class Flows(BaseHandler[Update, PactContext, None]):
             return None
         return command.lower()
 
-    async def handle_update(
-        self,
-        update: Update,
-        application: Application[Any, PactContext, Any, Any, Any, Any],
-        check_result: object,
-        context: PactContext,
-    ) -> None:
-        """Run what `check_update` chose: the flow's start, text, button or cancel."""
-        await cast(Route, check_result)(update, context)
-
-    async def _handle(self, update: Update, context: PactContext) -> None:
-        raise NotImplementedError("handle_update calls the route check_update chose")
+    async def _run(self, update: Update, context: PactContext) -> None:
+        """Run the flow's start, text, button or cancel that `check_update` chooses (asked
+        again here: a few dictionary lookups, and nothing changed in between)."""
+        route = self.check_update(update)
+        if route is not None:
+            await route(update, context)
 
 
 def ask(message: str) -> Ask:
