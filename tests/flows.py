@@ -24,7 +24,9 @@ async def record_intention(
     due: str = "31/12/2027",
     indicator: tuple[str, str, str, str] | None = ("Jobs found", "people", "0", "10"),
     lever: str = "agency",
+    confirm: bool = True,
 ) -> None:
+    """Through /intention to the review screen, and (`confirm`) save it there."""
     await h.send(person, "/intention")
     await h.send(person, title)
     await h.send(person, "Mentoring newcomers towards a first job, with local employers.")
@@ -39,7 +41,8 @@ async def record_intention(
         for answer in indicator:
             await h.send(person, answer)
     await h.tap(person, "int:indicator:done")
-    await h.tap(person, "int:ok:")
+    if confirm:
+        await h.tap(person, "int:ok:")
 
 
 async def log_progress(

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from bot.services.errors import NotAllowed
 from bot.services.intentions import Intention, _Kept
 from tests.flows import EDUCATION, log_progress, record_intention, register
 from tests.harness import Harness, Person, alerts, texts
-from tests.telegram_fake import Fault
+from tests.telegram_fake import Call, Fault
 
 
 async def _intention(h: Harness, title: str) -> int:
@@ -28,6 +29,18 @@ async def _contact(h: Harness, person_id: int, org: str, locale: str = "en") -> 
     person = Person(person_id, locale)
     await register(h, person, org)
     return person
+
+
+async def _recorded(h: Harness, person: Person, title: str, **options: Any) -> int:
+    """Record an intention through /intention; its id."""
+    await record_intention(h, person, title, **options)
+    return await _intention(h, title)
+
+
+async def _open_card(h: Harness, person: Person, intention_id: int) -> list[Call]:
+    """/mine, then the intention's button: the calls that showed its card."""
+    await h.send(person, "/mine")
+    return await h.tap(person, f"mine:open:{intention_id}")
 
 
 async def test_intention_needs_an_organisation(harness: Harness) -> None:
@@ -164,8 +177,7 @@ async def test_a_restart_in_the_middle_of_intention_continues(harness: Harness) 
 
 async def test_someone_elses_intention_is_refused_everywhere(harness: Harness) -> None:
     owner = await _contact(harness, 735, "Vzw Eigen")
-    await record_intention(harness, owner, "Our own plan")
-    intention_id = await _intention(harness, "Our own plan")
+    intention_id = await _recorded(harness, owner, "Our own plan")
     stranger = await _contact(harness, 736, "Vzw Vreemd", "nl")
     refusal = ["Dat engagement is niet van jouw organisatie."]
 
@@ -192,10 +204,8 @@ async def test_someone_elses_intention_is_refused_everywhere(harness: Harness) -
 
 async def test_status_moves_forward_and_withdraw_asks_first(harness: Harness) -> None:
     person = await _contact(harness, 737, "Vzw Status")
-    await record_intention(harness, person, "Status plan")
-    intention_id = await _intention(harness, "Status plan")
-    await harness.send(person, "/mine")
-    card = await harness.tap(person, f"mine:open:{intention_id}")
+    intention_id = await _recorded(harness, person, "Status plan")
+    card = await _open_card(harness, person, intention_id)
     assert "Status: intention" in texts(card)[0]
     card = await harness.tap(person, f"mine:status:{intention_id}-committed")
     assert "Status: committed" in texts(card)[0]
@@ -221,10 +231,8 @@ async def test_status_moves_forward_and_withdraw_asks_first(harness: Harness) ->
 
 async def test_edit_the_title_and_add_an_indicator_from_the_card(harness: Harness) -> None:
     person = await _contact(harness, 738, "Vzw Wijzig")
-    await record_intention(harness, person, "Old title", indicator=None)
-    intention_id = await _intention(harness, "Old title")
-    await harness.send(person, "/mine")
-    await harness.tap(person, f"mine:open:{intention_id}")
+    intention_id = await _recorded(harness, person, "Old title", indicator=None)
+    await _open_card(harness, person, intention_id)
     await harness.tap(person, f"edit:start:{intention_id}")
     await harness.tap(person, "edit:field:title")
     await harness.send(person, "New title")
@@ -241,10 +249,8 @@ async def test_edit_the_title_and_add_an_indicator_from_the_card(harness: Harnes
 
 async def test_progress_without_indicators_and_a_skipped_value(harness: Harness) -> None:
     person = await _contact(harness, 739, "Vzw Stap")
-    await record_intention(harness, person, "Plan with indicator")
-    intention_id = await _intention(harness, "Plan with indicator")
-    await harness.send(person, "/mine")
-    await harness.tap(person, f"mine:open:{intention_id}")
+    intention_id = await _recorded(harness, person, "Plan with indicator")
+    await _open_card(harness, person, intention_id)
     await harness.tap(person, f"prog:start:{intention_id}")
     assert (
         "at most 500 characters, yours has 501" in texts(await harness.send(person, "p" * 501))[0]
@@ -258,8 +264,7 @@ async def test_progress_without_indicators_and_a_skipped_value(harness: Harness)
 
 async def test_the_card_shows_the_five_latest_updates_newest_first(harness: Harness) -> None:
     person = await _contact(harness, 740, "Vzw Geschiedenis")
-    await record_intention(harness, person, "Plan with history")
-    intention_id = await _intention(harness, "Plan with history")
+    intention_id = await _recorded(harness, person, "Plan with history")
     for n in range(1, 7):
         harness.clock.advance(days=1)
         await log_progress(harness, person, intention_id, f"Update {n}.", str(n))
@@ -276,8 +281,7 @@ async def test_progress_on_another_organisations_intention_writes_nothing(
     harness: Harness,
 ) -> None:
     owner = await _contact(harness, 741, "Vzw Eigenaar")
-    await record_intention(harness, owner, "Owned plan")
-    intention_id = await _intention(harness, "Owned plan")
+    intention_id = await _recorded(harness, owner, "Owned plan")
     stranger = await _contact(harness, 742, "Vzw Ander")
     services = harness.application.services
     with pytest.raises(NotAllowed):
@@ -302,8 +306,7 @@ async def test_a_colleague_sees_every_change_at_once(harness: Harness) -> None:
     # The organisation's list is kept in memory between reads: each write must show.
     first = await _contact(harness, 743, "Vzw Samen")
     second = await _colleague(harness, first, 744)
-    await record_intention(harness, first, "Shared plan")
-    intention_id = await _intention(harness, "Shared plan")
+    intention_id = await _recorded(harness, first, "Shared plan")
     assert "Shared plan" in texts(await harness.send(second, "/mine"))[0]
 
     await log_progress(harness, first, intention_id, "Four so far.", "4")
@@ -346,10 +349,8 @@ def test_a_read_that_overlaps_a_write_is_not_kept() -> None:
 
 async def test_a_card_telegram_will_not_edit_is_handled(harness: Harness) -> None:
     person = await _contact(harness, 747, "Vzw Knop")
-    await record_intention(harness, person, "Pressed twice")
-    intention_id = await _intention(harness, "Pressed twice")
-    await harness.send(person, "/mine")
-    await harness.tap(person, f"mine:open:{intention_id}")
+    intention_id = await _recorded(harness, person, "Pressed twice")
+    await _open_card(harness, person, intention_id)
     # Pressed again on the card itself: Telegram refuses an edit that changes nothing.
     harness.request.fail(
         Fault("editMessageText", 400, "Bad Request: message is not modified: same content")
@@ -367,15 +368,9 @@ async def test_a_due_date_that_passes_before_confirming_is_shown_as_the_person_w
     harness: Harness,
 ) -> None:
     person = await _contact(harness, 748, "Vzw Trage", "fr")
-    await harness.send(person, "/intention")
-    await harness.send(person, "Café des langues")
-    await harness.send(person, "Un café des langues chaque semaine.")
-    await harness.tap(person, f"int:sector:{EDUCATION}")
-    await harness.tap(person, "int:lever:trust")
-    await harness.tap(person, "int:preconditions:")
-    await harness.tap(person, "int:characteristics:")
-    await harness.send(person, "24/11/26")
-    await harness.tap(person, "int:indicator:done")
+    await record_intention(
+        harness, person, "Café des langues", due="24/11/26", indicator=None, confirm=False
+    )
     harness.clock.advance(days=2)  # the review screen stays open past the due date
     calls = await harness.tap(person, "int:ok:")
     assert texts(calls)[0] == (
