@@ -137,25 +137,6 @@ def check_indicator(draft: IndicatorDraft) -> IndicatorDraft:
     )
 
 
-def _intention(
-    row: Row, indicators: list[Indicator], history: list[ProgressEntry] | None = None
-) -> Intention:
-    return Intention(
-        id=row["id"],
-        organisation_id=row["organisation_id"],
-        title=row["title"],
-        description=row["description"],
-        sector_id=row["sector_id"],
-        lever=row["lever"],
-        preconditions=json.loads(row["preconditions"]),
-        characteristics=json.loads(row["characteristics"]),
-        due_date=dt.date.fromisoformat(row["due_date"]),
-        status=row["status"],
-        indicators=indicators,
-        history=history or [],
-    )
-
-
 class _Kept:
     """Each organisation's intentions as its contacts last saw them, for the few
     organisations in use right now (least recently used ones are dropped).
@@ -445,7 +426,7 @@ class Intentions:
             limit=PAGE_SIZE,
             offset=max(page, 0) * PAGE_SIZE,
         )
-        loaded = self._with_indicators(rows)
+        loaded = [_full(row) for row in rows]
         return [(i, r["organisation_name"]) for i, r in zip(loaded, rows, strict=True)], total
 
     async def stats(self, person_id: int) -> Stats:
@@ -464,23 +445,29 @@ class Intentions:
         overdue = await intentions.count_overdue(reader, self.today().isoformat())
         return Stats(per_sector, per_lever, average, len(indicators), overdue)
 
-    def _with_indicators(self, rows: list[Row]) -> list[Intention]:
-        return [
-            _intention(r, [Indicator(*values) for values in json.loads(r["indicators"])])
-            for r in rows
-        ]
-
 
 def _full(row: Row | None) -> Intention:
-    """One intention as `intentions.get` reads it: with indicators and latest progress."""
+    """An intention as `bot.storage.intentions` reads it: with indicators and latest progress."""
     if row is None:
         raise NotAllowed(N_("That intention does not exist (any more)."))
     history = [
         ProgressEntry(text, from_db(at), {int(k): float(v) for k, v in values})
         for text, at, values in json.loads(row["history"])
     ]
-    indicators = [Indicator(*values) for values in json.loads(row["indicators"])]
-    return _intention(row, indicators, history)
+    return Intention(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        title=row["title"],
+        description=row["description"],
+        sector_id=row["sector_id"],
+        lever=row["lever"],
+        preconditions=json.loads(row["preconditions"]),
+        characteristics=json.loads(row["characteristics"]),
+        due_date=dt.date.fromisoformat(row["due_date"]),
+        status=row["status"],
+        indicators=[Indicator(*values) for values in json.loads(row["indicators"])],
+        history=history,
+    )
 
 
 def _yours(organisation: Organisation | None, row: Row | None) -> Intention:

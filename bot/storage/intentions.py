@@ -89,26 +89,22 @@ def record_event(
     )
 
 
-# Every intention row comes with its indicators as a JSON list, in one trip to the database.
-WITH_INDICATORS = (
-    "i.*, (SELECT json_group_array(json_array(d.id, d.name, d.unit, d.baseline, d.target,"
-    " d.current)) FROM (SELECT * FROM indicator WHERE intention_id = i.id ORDER BY position) d)"
-    " AS indicators"
-)
-
-
-# An organisation's own views (its list and cards) also bring each intention's latest
-# progress entries, as a JSON list of [text, at, [[indicator id, value], ...]], newest first.
+# Every intention row comes whole, in one trip to the database: its indicators as a JSON
+# list, and its latest progress entries as a JSON list of [text, at, [[indicator id,
+# value], ...]], newest first.
 HISTORY_LENGTH = 5
-_WHOLE = (
-    f"SELECT {WITH_INDICATORS},"  # noqa: S608 (constants only)
+_COLUMNS = (
+    "i.*,"  # noqa: S608 (constants only)
+    " (SELECT json_group_array(json_array(d.id, d.name, d.unit, d.baseline, d.target,"
+    " d.current)) FROM (SELECT * FROM indicator WHERE intention_id = i.id ORDER BY position) d)"
+    " AS indicators,"
     " (SELECT json_group_array(json_array(p.text, p.at, json(p.vals))) FROM"
     "  (SELECT text, at, (SELECT json_group_array(json_array(v.indicator_id, v.value))"
     "    FROM progress_value v WHERE v.progress_id = progress.id) AS vals"
     "   FROM progress WHERE intention_id = i.id"
     f"   ORDER BY at DESC, id DESC LIMIT {HISTORY_LENGTH}) p) AS history"
-    " FROM intention i"
 )
+_WHOLE = f"SELECT {_COLUMNS} FROM intention i"  # noqa: S608 (constants only)
 _GET = f"{_WHOLE} WHERE i.id = ?"
 
 
@@ -184,7 +180,7 @@ async def page(
 ) -> tuple[list[Row], int]:
     where, params = _filters(sector_id, lever, status)
     async with conn.execute(
-        f"SELECT {WITH_INDICATORS}, o.name AS organisation_name FROM intention i"  # noqa: S608
+        f"SELECT {_COLUMNS}, o.name AS organisation_name FROM intention i"  # noqa: S608
         f" JOIN organisation o ON o.id = i.organisation_id{where}"
         " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
