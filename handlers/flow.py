@@ -47,7 +47,7 @@ OnButton = Callable[[PactContext, Draft, str, str], Awaitable[str | None]]
 Begin = Callable[[Update, PactContext, Draft], Awaitable[str | None]]
 Finish = Callable[[Update, PactContext, Draft], Awaitable[None]]
 
-STAY = "=stay"  # a step's answer that keeps the person at the same step and asks again
+STAY = "=stay"  # stay at this step and ask again (after a button: the question redrawn)
 DONE = "=done"  # a step's answer that finishes the flow
 
 
