@@ -44,7 +44,7 @@ class Connection(aiosqlite.Connection):
     the connection's thread in one trip. aiosqlite has no public call for this; `_execute`
     is the method all of its own calls go through (see omnilib/aiosqlite#19)."""
 
-    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def run(self, work: Callable[[Tx], T]) -> T:
         return cast(T, await self._execute(work, self._conn))  # type: ignore[no-untyped-call]
 
 
