@@ -24,6 +24,11 @@ Configuration comes from environment variables; a .env file in the working direc
   TIMEZONE                time zone for schedules and display (default: Europe/Brussels)
   DEFAULT_LOCALE          nl, fr or en, when a person's language is unknown (default: nl)
   DIGEST_CHAT_ID          channel or group id (or @name) that receives the digest
+  BROADCAST_RATE          messages a second for bulk messages (default: 25; at most 30,
+                          or 1000 with PAID_BROADCAST)
+  PAID_BROADCAST          true: bulk messages as paid broadcasts, up to 1,000 a second,
+                          0.1 Telegram Star each above 30 a second (default: false)
+  OUTBOX_RETENTION_DAYS   days a sent message stays in the database (default: 30)
 
 SIGINT and SIGTERM stop the bot cleanly."""
 

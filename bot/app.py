@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
+from collections.abc import Callable
 from typing import Any, cast
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
-    BaseRateLimiter,
     ContextTypes,
     Defaults,
     JobQueue,
@@ -25,7 +25,9 @@ from bot.botapi import PactBot
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import PactContext
-from bot.delivery.dispatcher import Dispatcher, Sleep
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.limiter import PactRateLimiter
+from bot.delivery.pace import Pace, Sleep, window
 from bot.persistence import SQLitePersistence
 from bot.services import Services, build_services
 from bot.storage.db import Database
@@ -46,6 +48,12 @@ class PactApplication(
         if self.job_queue is not None and self.running:
             self.job_queue.run_once(_dispatch, 0, name="outbox:now")
 
+    async def start(self) -> None:
+        await super().start()
+        # What fell due while the bot was down goes now, right after the first poll, not
+        # at the first sweep a minute later.
+        self.wake_dispatcher()
+
     async def update_persistence(self) -> None:
         await super().update_persistence()
         if isinstance(self.persistence, SQLitePersistence):
@@ -57,20 +65,28 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     clock: Clock | None = None,
-    rate_limiter: BaseRateLimiter[Any] | None = None,
-    delivery_rate: float = 25.0,
-    delivery_sleep: Sleep = asyncio.sleep,
+    sleep: Sleep = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    reply_retries: int = 3,
 ) -> PactApplication:
-    """The whole bot; tests and benches pass a fake `request` and a fixed `clock`."""
+    """The whole bot; tests and benches pass a fake `request`, a fixed `clock`, and a
+    `sleep` and `monotonic` for the sending pace."""
     db = Database(settings.database_path)
     services = build_services(settings, db, clock or SystemClock())
+    pace = Pace(
+        settings.broadcast_rate,
+        paid_rate=settings.broadcast_rate if settings.paid_broadcast else None,
+        sleep=sleep,
+        monotonic=monotonic,
+    )
+    in_flight = window(settings.broadcast_rate)
     base = (settings.api_base_url or "https://api.telegram.org/bot").rstrip("/")
     bot = PactBot(
         settings.bot_token,
         base_url=base,
         base_file_url=base.replace("/bot", "/file/bot", 1),
-        # The sizes PTB's ApplicationBuilder picks: many sends at once, one long poll.
-        request=request or HTTPXRequest(connection_pool_size=256),
+        # Room for every send the dispatcher keeps in flight and the replies beside them.
+        request=request or HTTPXRequest(connection_pool_size=max(256, in_flight + 64)),
         get_updates_request=request or HTTPXRequest(),
         # No `tzinfo` default: the bot schedules with aware datetimes from its clock, and
         # with one PTB would convert the date of every incoming update to it (a fifth of
@@ -79,7 +95,7 @@ def build_application(
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
-        rate_limiter=rate_limiter or AIORateLimiter(max_retries=3),
+        rate_limiter=PactRateLimiter(pace, max_retries=reply_retries),
     )
     builder = (
         ApplicationBuilder()
@@ -92,7 +108,14 @@ def build_application(
     )
     app = cast(PactApplication, builder.build())
     app.services = services
-    app.dispatcher = Dispatcher(services, rate=delivery_rate, sleep=delivery_sleep)
+    app.dispatcher = Dispatcher(
+        services,
+        services.outbox.kinds,
+        pace,
+        window=in_flight,
+        paid=settings.paid_broadcast,
+    )
+    services.outbox.wake = app.wake_dispatcher
 
     from handlers import register
 
@@ -113,9 +136,18 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     gc.collect()
     gc.freeze()
     if pact.job_queue is not None:
-        # A sweep every minute (and one right away, for what fell due while the bot was
-        # down); each run also books a wake-up for the next message due.
-        pact.job_queue.run_repeating(_dispatch, interval=60, first=0, name="outbox:sweep")
+        # A sweep every minute (the first right after start, see PactApplication.start);
+        # each run also books a wake-up for the next message due.
+        pact.job_queue.run_repeating(_sweep, interval=60, first=60, name="outbox:sweep")
+
+
+async def _sweep(context: PactContext) -> None:
+    """Every minute: forget what was settled long ago, and send what is due."""
+    pact = cast(PactApplication, context.application)
+    pruned = await pact.services.outbox.prune()
+    if pruned:
+        _LOGGER.info("outbox: %d settled messages past the retention deleted", pruned)
+    await _dispatch(context)
 
 
 async def _dispatch(context: PactContext) -> None:

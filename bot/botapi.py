@@ -16,8 +16,9 @@ from typing import Any
 
 from telegram.ext import ExtBot
 
-Markup = dict[str, Any]
-"""An inline keyboard as the Bot API's own JSON: {"inline_keyboard": [[{...}]]}."""
+from bot.delivery.kinds import Markup, Outgoing, Text
+
+__all__ = ["Markup", "PactBot"]
 
 _NO_PREVIEW = {"is_disabled": True}
 
@@ -27,7 +28,7 @@ class PactBot(ExtBot[Any]):
         """A Bot API method with JSON parameters (no None values); Telegram's JSON result."""
         return await self._do_post(method, params)
 
-    async def send_text(self, chat_id: int, text: str, markup: Markup | None = None) -> int:
+    async def send_text(self, chat_id: int | str, text: str, markup: Markup | None = None) -> int:
         """An HTML message without link previews; the new message's id."""
         sent = await self.call("sendMessage", _text(chat_id, text, markup))
         return int(sent["message_id"])
@@ -52,8 +53,25 @@ class PactBot(ExtBot[Any]):
             params["show_alert"] = alert
         await self.call("answerCallbackQuery", params)
 
+    async def deliver(self, chat_id: int | str, outgoing: Outgoing, *, paid: bool = False) -> None:
+        """What the dispatcher renders: a message or a file; `paid` sends it as a paid
+        broadcast (`allow_paid_broadcast`), outside the free 30 a second."""
+        if isinstance(outgoing, Text):
+            params = _text(chat_id, outgoing.text, outgoing.markup)
+            if paid:
+                params["allow_paid_broadcast"] = True
+            await self.call("sendMessage", params)
+        else:
+            await self.send_document(
+                chat_id,
+                document=outgoing.content,
+                filename=outgoing.filename,
+                caption=outgoing.caption,
+                allow_paid_broadcast=paid or None,
+            )
 
-def _text(chat_id: int, text: str, markup: Markup | None) -> dict[str, Any]:
+
+def _text(chat_id: int | str, text: str, markup: Markup | None) -> dict[str, Any]:
     params: dict[str, Any] = {
         "chat_id": chat_id,
         "text": text,

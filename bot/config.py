@@ -26,6 +26,15 @@ class Settings:
     timezone: ZoneInfo
     default_locale: str
     digest_chat_id: int | str | None
+    broadcast_rate: float = 25.0  # bulk messages a second
+    paid_broadcast: bool = False  # bulk messages as paid broadcasts (up to 1,000 a second)
+    outbox_retention_days: int = 30  # days a sent or settled message stays in the outbox
+
+
+FREE_LIMIT = 30  # messages a second Telegram allows a bot for free
+PAID_LIMIT = 1000  # with paid broadcasts
+_YES = {"1", "true", "yes", "on"}
+_NO = {"", "0", "false", "no", "off"}
 
 
 def load_environment(env_file: Path | None = None) -> dict[str, str]:
@@ -98,6 +107,30 @@ def settings_from(env: Mapping[str, str]) -> Settings:
                     f"or a channel name starting with @; got {digest_raw!r}."
                 ) from None
 
+    paid_raw = env.get("PAID_BROADCAST", "").strip().lower()
+    if paid_raw not in _YES | _NO:
+        raise ConfigError(f"PAID_BROADCAST must be true or false; got {paid_raw!r}.")
+    paid = paid_raw in _YES
+    limit = PAID_LIMIT if paid else FREE_LIMIT
+    rate_raw = env.get("BROADCAST_RATE", "").strip()
+    try:
+        rate = float(rate_raw) if rate_raw else (float(PAID_LIMIT) if paid else 25.0)
+    except ValueError:
+        rate = -1.0
+    if not 0 < rate <= limit:
+        hint = "" if paid else " (more needs PAID_BROADCAST=true, up to 1000)"
+        raise ConfigError(
+            f"BROADCAST_RATE must be a number of messages a second above 0 and at most "
+            f"{limit}{hint}; got {rate_raw!r}."
+        )
+
+    retention_raw = env.get("OUTBOX_RETENTION_DAYS", "").strip() or "30"
+    if not retention_raw.isdigit() or int(retention_raw) < 1:
+        raise ConfigError(
+            f"OUTBOX_RETENTION_DAYS must be a whole number of days, at least 1; "
+            f"got {retention_raw!r}."
+        )
+
     return Settings(
         bot_token=token,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "pactbot.sqlite3"),
@@ -106,4 +139,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         timezone=timezone,
         default_locale=locale,
         digest_chat_id=digest_chat_id,
+        broadcast_rate=rate,
+        paid_broadcast=paid,
+        outbox_retention_days=int(retention_raw),
     )

@@ -96,7 +96,10 @@ def register(app: PactApplication) -> None:
         }
     )
     start.DEEP_LINKS["join"] = organisations.join_link
-    session_messages.renderers(app)
+    # What the bot sends on its own: each kind with its renderer and rules (bot/delivery).
+    app.services.outbox.kinds.register(
+        *session_messages.kinds(app.services), *organisations.kinds(app.services)
+    )
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CallbackQueryHandler(callbacks.route))
 

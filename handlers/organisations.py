@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
-from telegram.error import TelegramError
 
-from bot.botapi import Markup
 from bot.context import PactContext
+from bot.delivery.kinds import Kind, Skip, Text
+from bot.delivery.outbox import Due
 from bot.i18n import N_, Translator
+from bot.services import Services
 from bot.services.errors import NotAllowed
 from bot.services.organisations import (
     OrganisationDraft,
@@ -20,8 +19,6 @@ from bot.services.validation import website
 from handlers.common import esc, keyboard, send, show, user_id_of
 from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import organisation_summary
-
-_LOGGER = logging.getLogger(__name__)
 
 
 def _display_name(update: Update) -> str:
@@ -132,21 +129,6 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
         request = await services.organisations.request_to_join(
             draft["similar_id"], person_id, _display_name(update)
         )
-        for contact_id in request.contact_ids:
-            locale = await services.people.locale_of(contact_id, None)
-            other = Translator(locale, t.tz)
-            text = other.gettext("{person} asks to join {organisation} as a contact.").format(
-                person=esc(request.display_name), organisation=esc(request.organisation.name)
-            )
-            buttons = keyboard(
-                [
-                    [
-                        (other.gettext("Let them join"), f"org:accept:{request.id}"),
-                        (other.gettext("Decline"), f"org:decline:{request.id}"),
-                    ]
-                ]
-            )
-            await _notify(context, contact_id, text, buttons)
         await send(
             update,
             context,
@@ -261,27 +243,43 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
                 person=esc(request.display_name), organisation=esc(request.organisation.name)
             ),
         )
-        locale = await services.people.locale_of(request.person_id, None)
-        other = Translator(locale, t.tz)
-        answer = (
-            other.gettext("You are now a contact of {organisation}. /mine shows its intentions.")
-            if accept
-            else other.gettext("The contacts of {organisation} declined your request.")
-        )
-        await _notify(
-            context,
-            request.person_id,
-            answer.format(organisation=esc(request.organisation.name)),
-        )
     else:
         raise NotAllowed(N_("This button is no longer valid."))
 
 
-async def _notify(
-    context: PactContext, chat_id: int, text: str, markup: Markup | None = None
-) -> None:
-    """A message to someone else; their having blocked the bot must not fail this update."""
-    try:
-        await context.bot.send_text(chat_id, text, markup)
-    except TelegramError as exc:
-        _LOGGER.warning("could not notify %s: %s", chat_id, exc)
+# -- what the outbox sends about join requests --------------------------------------------
+
+
+def kinds(services: Services) -> list[Kind]:
+    """The request to each contact, and the answer to the person who asked: one-off
+    notices, sent before any bulk message waiting."""
+
+    async def request(message: Due, t: Translator) -> Text:
+        found = await services.organisations.join_request(int(message.payload["request_id"]))
+        if found is None or found.state != "open":
+            raise Skip("the request was answered or is gone")
+        text = t.gettext("{person} asks to join {organisation} as a contact.").format(
+            person=esc(found.display_name), organisation=esc(found.organisation.name)
+        )
+        buttons = keyboard(
+            [
+                [
+                    (t.gettext("Let them join"), f"org:accept:{found.id}"),
+                    (t.gettext("Decline"), f"org:decline:{found.id}"),
+                ]
+            ]
+        )
+        return Text(text, buttons)
+
+    async def answer(message: Due, t: Translator) -> Text:
+        found = await services.organisations.join_request(int(message.payload["request_id"]))
+        if found is None:
+            raise Skip("the request or its organisation is gone")
+        text = (
+            t.gettext("You are now a contact of {organisation}. /mine shows its intentions.")
+            if message.payload.get("accepted")
+            else t.gettext("The contacts of {organisation} declined your request.")
+        )
+        return Text(text.format(organisation=esc(found.organisation.name)))
+
+    return [Kind("join-request", request, bulk=False), Kind("join-answer", answer, bulk=False)]

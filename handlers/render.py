@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.i18n import N_, Translator
 from bot.services.intentions import Indicator, Intention
 from bot.services.organisations import Organisation
@@ -117,6 +119,51 @@ def organisation_summary(t: Translator, organisation: Organisation, sectors: lis
     if organisation.description:
         lines.append(esc(organisation.description))
     return "\n".join(lines)
+
+
+def moment(t: Translator, when: dt.datetime) -> str:
+    """ "Tuesday, 1 December 2026 at 14:30" in the person's language and the pact's zone."""
+    return t.gettext("{date} at {time}").format(date=t.date(when, "full"), time=t.time(when))
+
+
+def duration_text(t: Translator, minutes: int) -> str:
+    """ "7 days", "2 hours", "1 hour 30 minutes", "45 minutes"."""
+    if minutes and minutes % 1440 == 0:
+        days = minutes // 1440
+        return t.ngettext("{n} day", "{n} days", days).format(n=days)
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(t.ngettext("{n} hour", "{n} hours", hours).format(n=hours))
+    if rest or not hours:
+        parts.append(t.ngettext("{n} minute", "{n} minutes", rest).format(n=rest))
+    return " ".join(parts)
+
+
+def offset_text(t: Translator, minutes: int) -> str:
+    """A reminder offset in one unit ("2 days", "36 hours", "90 minutes"), as the offsets
+    question reads it back."""
+    if minutes % 1440 == 0:
+        return t.ngettext("{n} day", "{n} days", minutes // 1440).format(n=minutes // 1440)
+    if minutes % 60 == 0:
+        return t.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
+    return t.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+
+
+def how_soon(t: Translator, start: dt.datetime, now: dt.datetime) -> str:
+    """When something starts, seen from `now`: "today at 14:30, in 2 hours", "tomorrow
+    at 14:30", "in 7 days, on Tuesday, 1 December 2026 at 14:30"."""
+    days = (start.astimezone(t.tz).date() - now.astimezone(t.tz).date()).days
+    if days <= 0:
+        minutes = max(round((start - now).total_seconds() / 60), 0)
+        return t.gettext("today at {time}, in {duration}").format(
+            time=t.time(start), duration=duration_text(t, minutes)
+        )
+    if days == 1:
+        return t.gettext("tomorrow at {time}").format(time=t.time(start))
+    return t.ngettext("in {n} day, on {moment}", "in {n} days, on {moment}", days).format(
+        n=days, moment=moment(t, start)
+    )
 
 
 def session_when(t: Translator, session: Session) -> str:

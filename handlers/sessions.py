@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
-from typing import cast
 
 from telegram import Update
 
@@ -25,29 +24,13 @@ from bot.services.sessions import (
 )
 from handlers.common import answer, callback_number, esc, keyboard, send, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
-from handlers.render import rsvp_name, session_details, session_when
+from handlers.render import offset_text, rsvp_name, session_details, session_when
 from handlers.session_messages import rsvp_keyboard
 
 
-def _wake(context: PactContext) -> None:
-    from bot.app import PactApplication
-
-    cast(PactApplication, context.application).wake_dispatcher()
-
-
 def _offsets_text(context: PactContext, offsets: list[int]) -> str:
-    t = context.i18n
-    parts = []
-    for minutes in offsets:
-        if minutes % 1440 == 0:
-            parts.append(
-                t.ngettext("{n} day", "{n} days", minutes // 1440).format(n=minutes // 1440)
-            )
-        elif minutes % 60 == 0:
-            parts.append(t.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60))
-        else:
-            parts.append(t.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
-    return ", ".join(parts)
+    """ "7 days, 1 day, 2 hours": what the offsets question accepts back as typed."""
+    return ", ".join(offset_text(context.i18n, minutes) for minutes in offsets)
 
 
 # -- /newsession ------------------------------------------------------------------------------
@@ -225,7 +208,6 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
         invited,
     ).format(title=f"<b>{esc(session.title)}</b>", n=invited)
     await send(update, context, text)
-    _wake(context)
 
 
 NEW_SESSION = Flow(
@@ -338,7 +320,21 @@ async def on_session_button(update: Update, context: PactContext, action: str, v
     session_id = int(value)
     if action == "open":
         session = await services.sessions.for_team(person_id, session_id)
-        text = session_details(t, session)
+        report = await services.sessions.invitation_report(person_id, session_id)
+        text = "\n\n".join(
+            (
+                session_details(t, session),
+                t.gettext(
+                    "Invitations: {sent} delivered, {pending} waiting, {blocked} blocked the "
+                    "bot, {failed} failed"
+                ).format(
+                    sent=report.sent,
+                    pending=report.pending,
+                    blocked=report.blocked,
+                    failed=report.failed,
+                ),
+            )
+        )
         if session.state == "cancelled":
             text += "\n\n" + t.gettext("This session is cancelled.")
             await show(update, context, text)
@@ -375,7 +371,6 @@ async def on_session_button(update: Update, context: PactContext, action: str, v
                 title=f"<b>{esc(session.title)}</b>"
             ),
         )
-        _wake(context)
     elif action == "csv":
         session, attendees = await services.sessions.attendance(person_id, session_id)
         out = io.StringIO()
@@ -448,7 +443,6 @@ async def _finish_move(update: Update, context: PactContext, draft: Draft) -> No
         context,
         t.gettext("Moved. The invitees are being told:") + "\n\n" + session_details(t, session),
     )
-    _wake(context)
 
 
 MOVE = Flow(
@@ -520,7 +514,6 @@ def user_id_of_context(context: PactContext) -> int:
 
 async def _finish_edit(update: Update, context: PactContext, draft: Draft) -> None:
     await send(update, context, context.i18n.gettext("Saved. The invitees are being told."))
-    _wake(context)
 
 
 EDIT_SESSION = Flow(

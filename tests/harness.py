@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter
 
 from bot.app import PactApplication, build_application
 from bot.config import Settings, settings_from
@@ -42,6 +41,21 @@ class Person:
         return user
 
 
+class FakeTime:
+    """The sending pace's clock: `sleep` records the pause and moves time on at once."""
+
+    def __init__(self) -> None:
+        self.current = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.current
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.current += max(seconds, 0.0)
+
+
 class Harness:
     """One bot on one database; `restart()` builds a fresh Application on the same file."""
 
@@ -51,11 +65,15 @@ class Harness:
         self.clock = clock
         self.request = RecordingRequest()
         self.app: PactApplication | None = None
-        self.sleeps: list[float] = []  # pauses the dispatcher asked for, not slept
+        self.time = FakeTime()  # pauses the bot asked for are recorded, not slept
 
     @property
     def settings(self) -> Settings:
         return settings_from(self.env)
+
+    @property
+    def sleeps(self) -> list[float]:
+        return self.time.sleeps
 
     @property
     def application(self) -> PactApplication:
@@ -64,20 +82,13 @@ class Harness:
 
     async def start(self) -> PactApplication:
         self.request = RecordingRequest()
-        # No throttling and no retries inside PTB: the tests see every Telegram answer, and
-        # the dispatcher's own handling of 429s is what they check.
-        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=0)
-
-        async def sleep(seconds: float) -> None:
-            self.sleeps.append(seconds)
-
+        self.request.stamp = self.time.monotonic
         app = build_application(
             self.settings,
             request=self.request,
             clock=self.clock,
-            rate_limiter=limiter,
-            delivery_rate=100_000,
-            delivery_sleep=sleep,
+            sleep=self.time.sleep,
+            monotonic=self.time.monotonic,
         )
         await app.initialize()
         if app.post_init:

@@ -7,10 +7,12 @@ calls, and fabricates the `Message` objects Telegram would return.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+import httpx
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000001
@@ -22,11 +24,16 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     message_id: int | None = None  # of the message this call sent or edited
+    at: float = 0.0  # when it reached the fake, on the harness's sending clock
 
     @property
-    def chat_id(self) -> int | None:
+    def chat_id(self) -> int | str | None:
+        """A person's or group's id, or a channel's @name."""
         value = self.params.get("chat_id")
-        return int(value) if value is not None else None
+        if value is None:
+            return None
+        text = str(value)
+        return int(text) if text.lstrip("-").isdigit() else text
 
     @property
     def text(self) -> str:
@@ -57,6 +64,9 @@ class Fault:
     retry_after: int | None = None
     times: int = 1
     chat_id: int | None = None
+    # Instead of an answer: a timeout before the request left ("connect": not delivered),
+    # or after it was delivered, when the answer was lost on the way back ("read").
+    timeout: Literal["connect", "read"] | None = None
 
 
 Responder = Callable[[str, dict[str, Any]], Any]
@@ -69,7 +79,13 @@ class RecordingRequest(BaseRequest):
         self.faults: list[Fault] = []
         self._next_message_id = 100
         self._answered: set[str] = set()
-        self._by_chat: dict[int, list[Call]] = {}
+        self._by_chat: dict[int | str, list[Call]] = {}
+        self.stamp: Callable[[], float] = lambda: 0.0
+        # Awaited after a call was delivered and before its answer goes back: a test's
+        # model of the network (latency, answers held back while the bot is killed).
+        self.on_the_way_back: Callable[[Call], Awaitable[None]] | None = None
+        self.in_flight = 0
+        self.most_in_flight = 0
 
     @property
     def read_timeout(self) -> float | None:
@@ -89,14 +105,14 @@ class RecordingRequest(BaseRequest):
         self.attempts.clear()
         self._by_chat.clear()
 
-    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
+    def sent(self, method: str | None = None, chat_id: int | str | None = None) -> list[Call]:
         return [
             c
             for c in self.calls
             if (method is None or c.method == method) and (chat_id is None or c.chat_id == chat_id)
         ]
 
-    def messages(self, chat_id: int | None = None) -> list[Call]:
+    def messages(self, chat_id: int | str | None = None) -> list[Call]:
         """Messages a person would see: new messages, edits and documents."""
         if chat_id is not None:
             return list(self._by_chat.get(chat_id, []))
@@ -119,9 +135,24 @@ class RecordingRequest(BaseRequest):
             for name, part in request_data.multipart_data.items():
                 content = part[1]
                 files[name] = content if isinstance(content, bytes) else content.read()
-        call = Call(api_method, params, files)
+        call = Call(api_method, params, files, at=self.stamp())
         self.attempts.append(call)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await self._answer(call)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, call: Call) -> tuple[int, bytes]:
+        api_method, params = call.method, call.params
         fault = self._take_fault(call)
+        if fault is not None and fault.timeout is not None:
+            if fault.timeout == "connect":
+                raise TimedOut() from httpx.ConnectTimeout("connect timed out")
+            self._result(call)  # Telegram got it and delivered it; the answer was lost
+            self.calls.append(call)
+            raise TimedOut() from httpx.ReadTimeout("read timed out")
         if fault is None and api_method == "answerCallbackQuery":
             query_id = str(params.get("callback_query_id"))
             if query_id in self._answered:  # Telegram accepts one answer per press
@@ -137,7 +168,10 @@ class RecordingRequest(BaseRequest):
                 body["parameters"] = {"retry_after": fault.retry_after}
             return fault.status, json.dumps(body).encode()
         self.calls.append(call)
-        return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
+        result = self._result(call)
+        if self.on_the_way_back is not None:
+            await self.on_the_way_back(call)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _take_fault(self, call: Call) -> Fault | None:
         for fault in self.faults:
@@ -178,7 +212,10 @@ class RecordingRequest(BaseRequest):
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": 1_700_000_000,
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "channel"},
+            "chat": {
+                "id": chat_id if isinstance(chat_id, int) else -1009999,
+                "type": "private" if isinstance(chat_id, int) and chat_id > 0 else "channel",
+            },
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Pactbot"},
         }
         if call.method == "sendDocument":

@@ -33,6 +33,16 @@ TOKEN = "123456:TEST-TOKEN"
         ({"BOT_TOKEN": TOKEN, "DEFAULT_LOCALE": "de"}, "DEFAULT_LOCALE"),
         ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "localhost:8081"}, "TELEGRAM_API_BASE_URL"),
         ({"BOT_TOKEN": TOKEN, "DIGEST_CHAT_ID": "my channel"}, "DIGEST_CHAT_ID"),
+        ({"BOT_TOKEN": TOKEN, "PAID_BROADCAST": "maybe"}, "PAID_BROADCAST"),
+        ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "fast"}, "BROADCAST_RATE"),
+        ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "0"}, "BROADCAST_RATE"),
+        ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "100"}, "BROADCAST_RATE"),  # free: ≤ 30
+        (
+            {"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "1500", "PAID_BROADCAST": "yes"},
+            "BROADCAST_RATE",
+        ),
+        ({"BOT_TOKEN": TOKEN, "OUTBOX_RETENTION_DAYS": "0"}, "OUTBOX_RETENTION_DAYS"),
+        ({"BOT_TOKEN": TOKEN, "OUTBOX_RETENTION_DAYS": "a month"}, "OUTBOX_RETENTION_DAYS"),
     ],
 )
 def test_each_configuration_error_names_its_variable(env: dict[str, str], names: str) -> None:
@@ -56,6 +66,19 @@ def test_defaults_and_parsing() -> None:
     assert str(settings.timezone) == "Europe/Brussels"
     assert settings.database_path == Path("pactbot.sqlite3")
     assert settings.api_base_url is None
+    assert (settings.broadcast_rate, settings.paid_broadcast) == (25.0, False)
+    assert settings.outbox_retention_days == 30
+
+
+def test_paid_broadcasts_raise_the_rate_only_when_asked() -> None:
+    paid = settings_from({"BOT_TOKEN": TOKEN, "PAID_BROADCAST": "true"})
+    assert (paid.broadcast_rate, paid.paid_broadcast) == (1000.0, True)
+    slower = settings_from({"BOT_TOKEN": TOKEN, "PAID_BROADCAST": "on", "BROADCAST_RATE": "200"})
+    assert slower.broadcast_rate == 200.0
+    free = settings_from({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "30"})
+    assert (free.broadcast_rate, free.paid_broadcast) == (30.0, False)
+    with pytest.raises(ConfigError, match="more needs PAID_BROADCAST=true"):
+        settings_from({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "31"})
 
 
 def test_dotenv_is_read_and_the_environment_wins(
@@ -93,6 +116,9 @@ _VARIABLES = {
     "TIMEZONE",
     "DEFAULT_LOCALE",
     "DIGEST_CHAT_ID",
+    "BROADCAST_RATE",
+    "PAID_BROADCAST",
+    "OUTBOX_RETENTION_DAYS",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,61 @@ async def test_two_updates_never_share_a_transaction(tmp_path: Path) -> None:
     # a's rollback did not take b's insert with it, and a's insert is gone.
     assert [r[0] for r in await db.fetchall("SELECT action FROM audit_log")] == ["b"]
     await db.close()
+
+
+async def test_a_deployed_outbox_keeps_what_was_queued_through_its_migration(
+    tmp_path: Path,
+) -> None:
+    """A pact running the previous schema: its queued reminder still goes, now replaceable
+    by a later one, and what was sent keeps its time for the retention."""
+    path = tmp_path / "deployed.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    )
+    for version, name, sql in dbmodule.migrations():
+        if version < 4:
+            old.executescript(sql)
+            old.execute(
+                "INSERT INTO schema_migration VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
+                (version, name),
+            )
+    old.executemany(
+        "INSERT INTO outbox (recipient_id, kind, payload, due_at, idempotency_key, state,"
+        " created_at, sent_at) VALUES (42, ?, ?, ?, ?, ?, '2026-11-01T00:00:00+00:00', ?)",
+        [
+            (
+                "reminder",
+                '{"session_id": 3, "start": "2026-12-01T13:30:00+00:00", "offset": 1440}',
+                "2026-11-30T13:30:00+00:00",
+                "reminder:3:42:2026-12-01T13:30:00+00:00:1440",
+                "pending",
+                None,
+            ),
+            (
+                "invite",
+                '{"session_id": 3, "sequence": 0}',
+                "2026-11-01T00:00:00+00:00",
+                "invite:3:42:0",
+                "sent",
+                "2026-11-01T00:00:05+00:00",
+            ),
+        ],
+    )
+    old.commit()
+    old.close()
+
+    db = Database(path)
+    await db.open()
+    try:
+        rows = await db.fetchall(
+            "SELECT kind, recipient_id, chat, priority, subject, collapse, state, done_at"
+            " FROM outbox ORDER BY id"
+        )
+        assert [tuple(r) for r in rows] == [
+            ("reminder", 42, None, 1, "session:3", "reminder:3:42", "pending", None),
+            ("invite", 42, None, 1, "session:3", None, "sent", "2026-11-01T00:00:05+00:00"),
+        ]
+    finally:
+        await db.close()

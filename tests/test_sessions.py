@@ -3,13 +3,16 @@ at the right local time, moves and cancellations, across restarts."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
+from bot.i18n import Translator
+from bot.services import validation
 from bot.services.sessions import reminder_time
+from handlers.render import offset_text
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, register
 from tests.harness import Harness, Person, alerts, texts
@@ -128,7 +131,10 @@ async def test_moving_a_session_replaces_the_reminders_even_across_a_restart(
     await harness.restart()  # the bot is killed and restarted before anything is sent
     calls = await harness.dispatch()
     [moved] = to(teacher, calls)
-    assert moved.text.startswith("This session has moved to a new time:")
+    assert moved.text.startswith(
+        "This session has moved from Tuesday, 1 December 2026 at 14:30"
+        " to Tuesday, 8 December 2026 at 09:00:"
+    )
     assert "Tuesday, 8 December 2026, 09:00–10:30" in moved.text
     [event] = ics_of(to(teacher, calls, "sendDocument")[0]).walk("VEVENT")
     assert event.decoded("dtstart") == dt.datetime(2026, 12, 8, 9, 0, tzinfo=BRUSSELS)
@@ -145,10 +151,45 @@ async def test_moving_a_session_replaces_the_reminders_even_across_a_restart(
         r[0]: r[1]
         for r in await harness.application.services.db.fetchall(
             "SELECT idempotency_key, state FROM outbox WHERE kind = 'reminder'"
-            " AND idempotency_key LIKE '%2026-12-01T13:30:00+00:00%'"
+            " AND json_extract(payload, '$.start') = '2026-12-01T13:30:00+00:00'"
         )
     }
     assert states and set(states.values()) == {"void"}
+
+
+async def move(h: Harness, session_id: int, when: str) -> None:
+    await h.send(TEAM, "/sessions")
+    await h.tap(TEAM, f"ses:open:{session_id}")
+    await h.tap(TEAM, f"mv:start:{session_id}")
+    await h.send(TEAM, when)
+    await h.tap(TEAM, "mv:ok:")
+
+
+async def test_a_session_moved_away_and_back_is_reminded_and_followed_up_again(
+    harness: Harness,
+) -> None:
+    teacher = Person(815, "en")
+    await register(harness, teacher, "School Terug")
+    session_id = await schedule(harness)
+    await harness.dispatch()
+    await harness.tap(teacher, f"rsvp:yes:{session_id}")
+    await move(harness, session_id, "08/12/2026 09:00")
+    await move(harness, session_id, "01/12/2026 14:30")  # back where it was
+    calls = await harness.dispatch()
+    assert to(teacher, calls)[-1].text.startswith(
+        "This session has moved from Tuesday, 8 December 2026 at 09:00"
+        " to Tuesday, 1 December 2026 at 14:30:"
+    )
+    # The reminders and the question afterwards are planned again for the old time.
+    harness.clock.current = dt.datetime(2026, 11, 30, 13, 30, tzinfo=dt.UTC)
+    [reminder] = to(teacher, await harness.dispatch())
+    assert reminder.text.startswith("Reminder: the session starts tomorrow at 14:30.")
+    harness.clock.current = dt.datetime(2026, 12, 1, 11, 30, tzinfo=dt.UTC)
+    [reminder] = to(teacher, await harness.dispatch())
+    assert reminder.text.startswith("Reminder: the session starts today at 14:30, in 2 hours.")
+    harness.clock.current = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
+    [question] = to(teacher, await harness.dispatch())
+    assert question.text.startswith("Thank you for coming to")
 
 
 async def test_a_reminder_due_while_the_bot_was_down_goes_once_and_a_gone_one_is_skipped(
@@ -213,23 +254,6 @@ async def test_a_contact_is_invited_once_and_other_sectors_not_at_all(harness: H
     assert len(to(teacher, calls, "sendDocument")) == 1
 
 
-async def test_telegram_429_waits_and_sends_once(harness: Harness) -> None:
-    from tests.telegram_fake import Fault
-
-    teacher = Person(850, "en")
-    await register(harness, teacher, "School Druk")
-    await schedule(harness)
-    harness.request.fail(Fault("sendMessage", 429, "Too Many Requests", retry_after=7, chat_id=850))
-    calls = await harness.dispatch()
-    assert to(teacher, calls) == []
-    assert 7.0 in harness.sleeps
-    harness.clock.advance(seconds=7)
-    calls = await harness.dispatch()
-    assert len(to(teacher, calls)) == 1
-    invitations = [c for c in to(teacher, harness.request.calls) if "invited" in c.text]
-    assert len(invitations) == 1
-
-
 async def test_telegram_403_marks_the_person_unreachable(harness: Harness) -> None:
     from tests.telegram_fake import Fault
 
@@ -282,60 +306,154 @@ async def test_5xx_retries_with_backoff_then_gives_up_at_the_cap(harness: Harnes
     assert "Internal Server Error" in row["last_error"]
 
 
-async def test_a_kill_between_send_and_mark_repeats_only_that_message(
-    harness: Harness, monkeypatch: object
+CANCELLED = {
+    "nl": "De bijeenkomst <b>Follow-up education</b> van dinsdag 1 december 2026 om 14:30"
+    " gaat niet door.",
+    "fr": "La séance <b>Follow-up education</b> du mardi 1 décembre 2026 à 14:30 est annulée.",
+    "en": "The session <b>Follow-up education</b> on Tuesday, 1 December 2026 at 14:30"
+    " is cancelled.",
+}
+REMOVE_IT = {
+    "nl": "Open dit bestand om de bijeenkomst uit je agenda te halen.",
+    "fr": "Ouvrez ce fichier pour retirer la séance de votre agenda.",
+    "en": "Open this file to take the session out of your calendar.",
+}
+
+
+async def test_cancelling_tells_everyone_and_takes_it_out_of_their_calendars(
+    harness: Harness,
 ) -> None:
-    teachers = [Person(880 + n, "en") for n in range(3)]
-    for n, teacher in enumerate(teachers):
-        await register(harness, teacher, f"School Kill {n}")
-    await schedule(harness)
-    outbox = harness.application.services.outbox
-    real_sent = outbox.sent
-    sent_so_far = 0
-
-    async def killed_after_two(message: object) -> None:
-        nonlocal sent_so_far
-        sent_so_far += 1
-        if sent_so_far == 3:
-            raise KeyboardInterrupt("killed")  # the process dies after Telegram accepted it
-        await real_sent(message)  # type: ignore[arg-type]
-
-    outbox.sent = killed_after_two  # type: ignore[method-assign]
-    before = len(harness.request.calls)
-    with contextlib.suppress(KeyboardInterrupt):
-        await harness.dispatch()
-    first_run = harness.request.calls[before:]
-    outbox.sent = real_sent  # type: ignore[method-assign]
-    await harness.restart()
-    await harness.dispatch()
-    counts: dict[tuple[int | None, str], int] = {}
-    for call in first_run + harness.request.calls:
-        if call.method in ("sendMessage", "sendDocument") and call.chat_id != OWNER_ID:
-            key = (call.chat_id, call.method)
-            counts[key] = counts.get(key, 0) + 1
-    # Every invitee got the invitation and the calendar file; only the message in flight
-    # when the process died (the third) went twice.
-    assert set(counts) == {(t.id, m) for t in teachers for m in ("sendMessage", "sendDocument")}
-    assert sorted(counts.values()) == [1, 1, 1, 1, 1, 2]
-
-
-async def test_cancelling_tells_everyone_and_stops_the_reminders(harness: Harness) -> None:
-    teacher = Person(890, "fr")
-    await register(harness, teacher, "École Annulée")
+    invitees = [Person(890, "nl"), Person(891, "fr"), Person(892, "en")]
+    for n, person in enumerate(invitees):
+        await register(harness, person, f"School Afgelast {n}")
     session_id = await schedule(harness)
     await harness.dispatch()
+    await harness.tap(invitees[0], f"rsvp:no:{session_id}")
     await harness.send(TEAM, "/sessions")
     await harness.tap(TEAM, f"ses:open:{session_id}")
     calls = await harness.tap(TEAM, f"ses:cancel:{session_id}")
     assert calls[-1].button_data == [f"ses:cancelok:{session_id}", f"ses:open:{session_id}"]
     await harness.tap(TEAM, f"ses:cancelok:{session_id}")
-    [told] = to(teacher, await harness.dispatch())
-    assert told.text == "La séance <b>Follow-up education</b> est annulée."
+    calls = await harness.dispatch()
+    for person in invitees:
+        assert person.language_code is not None
+        # Everyone who got the calendar file gets the one that removes it, "no" or not.
+        [told] = to(person, calls)
+        assert told.text == CANCELLED[person.language_code]
+        [cancel_file] = to(person, calls, "sendDocument")
+        assert cancel_file.text == REMOVE_IT[person.language_code]
+        calendar = ics_of(cancel_file)
+        assert str(calendar["method"]) == "CANCEL"
+        [event] = calendar.walk("VEVENT")
+        assert str(event["uid"]) == f"session-{session_id}@pactbot"  # the same event
+        assert str(event["status"]) == "CANCELLED"
+        assert event.decoded("sequence") == 1  # higher than the invitation's 0
+        assert event.decoded("dtstart") == dt.datetime(2026, 12, 1, 14, 30, tzinfo=BRUSSELS)
     harness.clock.current = dt.datetime(2026, 11, 30, 13, 30, tzinfo=dt.UTC)
-    assert to(teacher, await harness.dispatch()) == []
-    assert alerts(await harness.press(teacher, f"rsvp:yes:{session_id}")) == [
+    assert [c for c in await harness.dispatch() if c.chat_id != OWNER_ID] == []
+    assert alerts(await harness.press(invitees[1], f"rsvp:yes:{session_id}")) == [
         "Cette séance a été annulée."
     ]
+
+
+MOVED = {
+    "nl": "Deze bijeenkomst is verplaatst van dinsdag 1 december 2026 om 14:30"
+    " naar dinsdag 8 december 2026 om 09:00:",
+    "fr": "Cette séance est déplacée du mardi 1 décembre 2026 à 14:30"
+    " au mardi 8 décembre 2026 à 09:00 :",
+    "en": "This session has moved from Tuesday, 1 December 2026 at 14:30"
+    " to Tuesday, 8 December 2026 at 09:00:",
+}
+REMINDERS = {
+    "nl": (
+        "Herinnering: de bijeenkomst begint over 7 dagen, op dinsdag 8 december 2026 om 09:00.",
+        "Herinnering: de bijeenkomst begint morgen om 09:00.",
+        "Herinnering: de bijeenkomst begint vandaag om 09:00, over 2 uur.",
+    ),
+    "fr": (
+        "Rappel : la séance commence dans 7 jours, le mardi 8 décembre 2026 à 09:00.",
+        "Rappel : la séance commence demain à 09:00.",
+        "Rappel : la séance commence aujourd'hui à 09:00, dans 2 heures.",
+    ),
+    "en": (
+        "Reminder: the session starts in 7 days, on Tuesday, 8 December 2026 at 09:00.",
+        "Reminder: the session starts tomorrow at 09:00.",
+        "Reminder: the session starts today at 09:00, in 2 hours.",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["nl", "fr", "en"])
+async def test_a_move_says_from_when_to_when_and_reminders_say_how_soon(
+    harness: Harness, locale: str
+) -> None:
+    invitee = Person(895, locale)
+    await register(harness, invitee, "School Verhuisd")
+    session_id = await schedule(harness)
+    await harness.dispatch()
+    await move(harness, session_id, "08/12/2026 09:00")
+    [moved] = to(invitee, await harness.dispatch())
+    assert moved.text.startswith(MOVED[locale])
+    seven_days, one_day, two_hours = REMINDERS[locale]
+    for moment, expected in (
+        (dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC), seven_days),
+        (dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC), one_day),
+        (dt.datetime(2026, 12, 8, 6, 0, tzinfo=dt.UTC), two_hours),
+    ):
+        harness.clock.current = moment
+        [reminder] = to(invitee, await harness.dispatch())
+        assert reminder.text.startswith(expected + "\n\n<b>Follow-up education</b>")
+
+
+@pytest.mark.parametrize("locale", ["nl", "fr", "en"])
+@pytest.mark.parametrize("offsets", [[10080, 1440, 120], [10], [90], [2880, 30], [60 * 1440, 45]])
+def test_the_offsets_question_reads_back_what_the_bot_writes(
+    locale: str, offsets: list[int]
+) -> None:
+    t = Translator(locale, BRUSSELS)
+    written = ", ".join(offset_text(t, minutes) for minutes in offsets)
+    assert validation.offsets(written) == offsets
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("7 dagen, 1 dag, 2 uur", [10080, 1440, 120]),
+        ("10 minuten", [10]),
+        ("2 heures et 30 minutes", [120, 30]),
+        ("1 day and 3 hours", [1440, 180]),
+        ("7d 1d 2u", [10080, 1440, 120]),
+        ("3j; 2h", [4320, 120]),
+        ("1 week", [10080]),
+    ],
+)
+def test_the_offsets_question_takes_every_way_people_write_them(
+    typed: str, minutes: list[int]
+) -> None:
+    assert validation.offsets(typed) == minutes
+
+
+async def test_reminder_offsets_that_do_not_fit_say_what_is_wrong(harness: Harness) -> None:
+    await harness.send(TEAM, "/newsession")
+    await harness.send(TEAM, "Short notice")
+    await harness.tap(TEAM, f"ns:sector:{EDUCATION}")
+    await harness.tap(TEAM, "ns:sector:done")
+    await harness.send(TEAM, "01/12/2026 14:30")
+    await harness.tap(TEAM, "ns:duration:60")
+    await harness.send(TEAM, "Stadhuis")
+    await harness.tap(TEAM, "ns:url:none")
+    await harness.send(TEAM, "1. Welcome")
+    assert texts(await harness.send(TEAM, "1 day, 5 minutes")) == [
+        "A reminder comes at least 10 minutes before the start; 5 minutes is too close."
+    ]
+    assert texts(await harness.send(TEAM, "61 days")) == [
+        "A reminder comes at most 60 days before the start; 61 days is too early."
+    ]
+    assert texts(await harness.send(TEAM, "soon")) == [
+        "Write the reminders like 7 days, 1 day, 2 hours (or 7d, 1d, 2h)."
+    ]
+    [review] = texts(await harness.send(TEAM, "2 days, 10 minutes"))
+    assert "Reminders: 2 days, 10 minutes before" in review
 
 
 async def test_rsvp_only_for_invitees_and_only_before_the_start(harness: Harness) -> None:

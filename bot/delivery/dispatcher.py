@@ -1,51 +1,48 @@
-"""The dispatcher: sends what the outbox says is due, at a steady pace, and records how
-each attempt ended. It is woken by the JobQueue; the outbox rows are the truth, so a
+"""The dispatcher: sends what the outbox says is due, several at once at a steady pace, and
+records how each attempt ended. The JobQueue wakes it; the outbox rows are the truth, so a
 restart simply picks up whatever is due.
 
-Telegram's answers: 429 postpones the message (not an attempt) and pauses sending for
-`retry_after`; 403 marks the person unreachable and stops sending to them; timeouts and
-5xx retry with a growing backoff up to a cap; 400 fails the message at once.
-A message is marked sent right after Telegram accepted it, so a crash repeats at most the
-one in flight.
+How a run goes: read due rows (one-off notices before bulk, oldest first) as a range of the
+queue, and hand each to a sending task while fewer than `window` are under way. A task
+renders the row in the recipient's language (a row that no longer holds, is replaced by a
+later one, or goes to someone who blocked the bot is settled without a send slot), waits
+for its turn (`Pace`), sends, and returns once what happened is on disk. So at most
+`window` messages are sent and not yet marked: a kill repeats at most those.
+
+Telegram's answers: 429 postpones the row (not an attempt) and pauses everyone for
+`retry_after`; 403 marks the person unreachable and their later rows are not tried; a
+5xx answer, or a connection that could not be made, retries, first at the back of the
+queue, then with a growing backoff, up to a cap; a request lost after it left (a read
+timeout: Telegram may have delivered it) is not repeated, and marked sent with the error
+kept; 400 fails the row at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-import warnings
-from collections.abc import Awaitable, Callable
+from collections import Counter, deque
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+import httpx
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.botapi import PactBot
-from bot.delivery.outbox import Due
-from bot.i18n import Translator, translator
+from bot.delivery.kinds import BULK, NOTICE, Kind, Kinds, Outgoing, Skip
+from bot.delivery.limiter import retry_after
+from bot.delivery.outbox import START, Due
+from bot.delivery.pace import BULK_SEND, Pace
+from bot.i18n import translator
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 _LOGGER = logging.getLogger(__name__)
 
-Renderer = Callable[[PactBot, Due, Translator], Awaitable[None]]
-Sleep = Callable[[float], Awaitable[None]]
-
-
-def _seconds(error: RetryAfter) -> float:
-    """`retry_after` in seconds, whether PTB gives an int (now) or a timedelta (later)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        after = error.retry_after
-    return after.total_seconds() if isinstance(after, timedelta) else float(after)
-
-
-class Skip(Exception):
-    """A renderer's way to say this message no longer makes sense (moved, cancelled…)."""
+# Failures where the request never reached Telegram: trying again cannot send twice.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_TAKEN_AT_MOST = 3  # times one row is taken in one run
 
 
 @dataclass
@@ -60,93 +57,245 @@ class Report:
 
 class Dispatcher:
     def __init__(
-        self,
-        services: Services,
-        rate: float = 25.0,
-        sleep: Sleep = asyncio.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
+        self, services: Services, kinds: Kinds, pace: Pace, *, window: int, paid: bool = False
     ) -> None:
         self._services = services
-        self._rate = rate
-        self._burst = max(1.0, rate / 20)  # up to 50 ms worth at once, so late wake-ups
-        self._tokens = self._burst  # don't pile up into a slower pace
-        self._sleep = sleep
-        self._monotonic = monotonic
-        self._refilled = monotonic()
-        self._lock = asyncio.Lock()
-        self.renderers: dict[str, Renderer] = {}
+        self.kinds = kinds
+        self.pace = pace
+        self.window = window
+        self.paid = paid  # bulk kinds go as paid broadcasts
+        self._running = False
+        self._again = False
 
     async def run(self, bot: PactBot) -> Report:
-        """Send everything due now; one run at a time."""
+        """Send everything due now. A run asked for while one is under way makes that one
+        look again before it ends, instead of waiting for it."""
         report = Report()
-        async with self._lock:
-            outbox = self._services.outbox
-            blocked: set[int] = set()  # who blocked the bot during this run
-            while batch := await outbox.due(limit=200):
-                for message in batch:
-                    if await self._deliver(bot, message, report, blocked):
-                        break  # Telegram asked to slow down: read what is due afresh
+        if self._running:
+            self._again = True
+            return report
+        self._running = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                await self._drain(bot, report)
+        finally:
+            self._running = False
         return report
 
-    async def _deliver(self, bot: PactBot, message: Due, report: Report, blocked: set[int]) -> bool:
-        """Send one message; True when sending should pause."""
+    async def _drain(self, bot: PactBot, report: Report) -> None:
+        run = _Run(self, bot, report)
         outbox = self._services.outbox
-        if not message.reachable or message.recipient_id in blocked:
-            await outbox.blocked(message, "the person blocked the bot")
-            report.blocked += 1
-            return False
-        render = self.renderers.get(message.kind)
-        if render is None:
-            await outbox.failed(message, f"nothing renders {message.kind!r}")
-            report.failed += 1
-            return False
-        if message.kind == "reminder" and await outbox.superseded(message):
-            await outbox.skipped(message, "a later reminder is due as well")
-            report.skipped += 1
-            return False
-        settings = self._services.settings
-        locale = await self._services.people.locale_of(message.recipient_id, None)
-        await self._pace()
+        positions = {NOTICE: START, BULK: START}
+        from_start = True
         try:
-            await render(bot, message, translator(locale, settings.timezone))
+            while True:
+                await run.room()
+                batch: list[Due] = []
+                for priority in (NOTICE, BULK):
+                    batch = await outbox.due(priority, positions[priority], self.window)
+                    if batch:
+                        positions[priority] = batch[-1].position
+                        break  # notices first: look for more of them before the next bulk
+                if batch:
+                    if await run.start(batch):
+                        from_start = False
+                    continue
+                if run.tasks:
+                    # Let what is under way finish, then look from the start of the queue:
+                    # rows sent to its back (a first retry) are due again.
+                    await run.settle()
+                elif from_start:
+                    return
+                positions = {NOTICE: START, BULK: START}
+                from_start = True
+        finally:
+            await run.stop()
+
+    async def deliver(
+        self, bot: PactBot, message: Due, report: Report, blocked: set[int]
+    ) -> str | None:
+        """One row, from rendering to its mark on disk; never raises. When the row has to
+        wait (Telegram said 429, or it goes to the back of the queue), the moment it is due
+        again, so the chat's later messages wait with it."""
+        BULK_SEND.set(True)  # for this task only: paced here, answers handled here
+        outbox = self._services.outbox
+        try:
+            kind = self.kinds.get(message.kind)
+            if kind is None:
+                await outbox.failed(message, f"no kind {message.kind!r} is registered")
+                report.failed += 1
+                return None
+            if message.superseded:
+                await outbox.skipped(message, "a later one is due as well")
+                report.skipped += 1
+                return None
+            if not message.reachable or message.person_id in blocked:
+                await outbox.blocked(message, "the person blocked the bot", tried=False)
+                report.blocked += 1
+                return None
+            outgoing = await self._render(kind, message)
+            if outgoing is None:
+                report.skipped += 1
+                return None
+            paid = self.paid and kind.bulk
+            await self.pace.bulk(paid=paid, chat=message.chat_id)
+            return await self._send(bot, message, outgoing, paid, report, blocked)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            _LOGGER.exception("could not settle outbox message %s", message.id)
+            return None
+
+    async def _render(self, kind: Kind, message: Due) -> Outgoing | None:
+        """What to send, or None when the row was settled without a send."""
+        settings = self._services.settings
+        locale = message.locale or str(message.payload.get("locale") or settings.default_locale)
+        try:
+            return await kind.render(message, translator(locale, settings.timezone))
         except Skip as skip:
-            await outbox.skipped(message, str(skip) or "no longer holds")
-            report.skipped += 1
+            await self._services.outbox.skipped(message, str(skip) or "no longer holds")
+            return None
+        except Exception as error:
+            _LOGGER.exception("could not render outbox message %s", message.id)
+            await self._services.outbox.failed(message, repr(error))
+            return None
+
+    async def _send(
+        self,
+        bot: PactBot,
+        message: Due,
+        outgoing: Outgoing,
+        paid: bool,
+        report: Report,
+        blocked: set[int],
+    ) -> str | None:
+        outbox = self._services.outbox
+        try:
+            await bot.deliver(message.chat_id, outgoing, paid=paid)
         except RetryAfter as error:
-            seconds = max(_seconds(error), 1.0)
-            await outbox.postpone(message, seconds, str(error))
+            seconds = max(retry_after(error), 1.0)
+            self.pace.pause(seconds)  # flood control is for the whole bot: everyone waits
             report.postponed += 1
-            await self._sleep(seconds)  # flood control is for the whole bot: everyone waits
-            return True
+            return await outbox.postpone(message, seconds, str(error))
         except Forbidden as error:
-            blocked.add(message.recipient_id)
-            await self._services.people.mark_unreachable(message.recipient_id)
-            await outbox.blocked(message, str(error))
+            if message.person_id is None:  # a channel or group that removed the bot
+                await outbox.failed(message, str(error))
+                report.failed += 1
+                return None
+            blocked.add(message.person_id)
+            await outbox.blocked(message, str(error), tried=True)
             report.blocked += 1
         except BadRequest as error:  # our fault or a chat that is gone: trying again won't help
             await outbox.failed(message, str(error))
             report.failed += 1
-        except NetworkError as error:  # timeouts and 5xx
-            if await outbox.retry(message, str(error)):
-                report.retried += 1
-            else:
-                report.failed += 1
-        except Exception as error:
-            _LOGGER.exception("could not render or send outbox message %s", message.id)
-            await outbox.failed(message, repr(error))
-            report.failed += 1
+        except NetworkError as error:  # 5xx answers, timeouts, connections that failed
+            cause = error.__cause__
+            answered = cause is None and not isinstance(error, TimedOut)  # a 5xx answer
+            if answered or isinstance(cause, _NOT_SENT):
+                return await self._retry(message, str(error), report)
+            # Lost after it left: Telegram may have delivered it, so it is not sent again.
+            await outbox.sent(message, unconfirmed=str(error))
+            report.sent += 1
         else:
             await outbox.sent(message)
             report.sent += 1
-        return False
+        return None
 
-    async def _pace(self) -> None:
-        """At most `rate` messages a second on average (a token bucket)."""
-        now = self._monotonic()
-        self._tokens = min(self._burst, self._tokens + (now - self._refilled) * self._rate)
-        self._refilled = now
-        if self._tokens < 1.0:
-            wait = (1.0 - self._tokens) / self._rate
-            await self._sleep(wait)
-            self._tokens, self._refilled = 1.0, now + wait
-        self._tokens -= 1.0
+    async def _retry(self, message: Due, error: str, report: Report) -> str | None:
+        again = await self._services.outbox.retry(message, error)
+        if again is None:
+            report.failed += 1
+        else:
+            report.retried += 1
+        return again
+
+
+class _Run:
+    """The sending of one run: one task per chat that has messages due, at most `window`
+    at once. A chat's messages go one after the other in queue order (an invitation before
+    its calendar file); when one has to wait, the ones behind it in this run wait with it."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: PactBot, report: Report) -> None:
+        self._dispatcher = dispatcher
+        self._outbox = dispatcher._services.outbox
+        self._bot = bot
+        self._report = report
+        self._slots = asyncio.Semaphore(dispatcher.window)
+        self._blocked: set[int] = set()  # who blocked the bot during this run
+        self._queues: dict[int | str, deque[Due]] = {}  # the rows of each busy chat
+        # Chats whose row had to wait: until when, and which row. Rows behind it wait too.
+        self._held: dict[int | str, tuple[str, int]] = {}
+        self._taken: Counter[int] = Counter()  # how often each row was taken in this run
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def room(self) -> None:
+        """Wait until a row read now could start."""
+        await self._slots.acquire()
+        self._slots.release()
+
+    async def start(self, batch: list[Due]) -> bool:
+        """Take the rows of a batch; whether any was taken. A row comes back in the same
+        run when it went to the back of the queue; one that keeps coming back (its mark
+        cannot be written) is left for the next run."""
+        fresh = False
+        for message in batch:
+            if self._taken[message.id] >= _TAKEN_AT_MOST:
+                continue
+            self._taken[message.id] += 1
+            fresh = True
+            await self._take(message)
+        return fresh
+
+    async def _take(self, message: Due) -> None:
+        chat = message.chat_id
+        held = self._held.get(chat)
+        if held is not None:
+            due, row = held
+            if row != message.id:
+                await self._outbox.defer([message], due)
+                return
+            del self._held[chat]  # the row that waited is back: its chat goes on
+        queue = self._queues.get(chat)
+        if queue is not None:  # its chat is busy: it goes after the rows before it
+            queue.append(message)
+            return
+        await self._slots.acquire()
+        self._queues[chat] = deque([message])
+        task = asyncio.create_task(self._chat(chat))
+        self.tasks.add(task)
+        task.add_done_callback(self._settled)
+
+    async def _chat(self, chat: int | str) -> None:
+        queue = self._queues[chat]
+        try:
+            while queue:
+                message = queue.popleft()
+                due = await self._dispatcher.deliver(
+                    self._bot, message, self._report, self._blocked
+                )
+                if due is not None:
+                    self._held[chat] = (due, message.id)
+                    behind = list(queue)
+                    queue.clear()
+                    if behind:
+                        await self._outbox.defer(behind, due)
+        finally:
+            del self._queues[chat]  # before returning: a row read later starts afresh
+
+    def _settled(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        self._slots.release()
+
+    async def settle(self) -> None:
+        """Wait until every chat's messages are done."""
+        while self.tasks:
+            await asyncio.wait(set(self.tasks))
+
+    async def stop(self) -> None:
+        """Cancel what is under way (the run itself was cancelled or failed)."""
+        for task in self.tasks:
+            task.cancel()
+        while self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
+
+
+@lru_cache(maxsize=16)
+def _vtimezone(tz: ZoneInfo, year: int) -> Timezone:
+    """The VTIMEZONE for events in `year`: its rules from the year before to the year
+    after. icalendar works it out transition by transition (milliseconds each time), so
+    it is made once, not for each of a thousand invitees."""
+    return Timezone.from_tzinfo(
+        tz, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31)
+    )
 
 
 def session_ics(
@@ -42,6 +53,6 @@ def session_ics(
     event.add("description", description)
     if cancelled:
         event.add("status", "CANCELLED")
+    calendar.add_component(_vtimezone(tz, local_start.year))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.kinds import Kinds
 from bot.delivery.outbox import Outbox
 from bot.services.intentions import Intentions
 from bot.services.organisations import Organisations
@@ -44,8 +46,8 @@ class Services:
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     team = Team(db, clock, settings.admin_ids)
     sectors = Sectors(db, clock, team)
-    organisations = Organisations(db, clock, sectors, team)
-    outbox = Outbox(db, clock)
+    outbox = Outbox(db, clock, Kinds(), timedelta(days=settings.outbox_retention_days))
+    organisations = Organisations(db, clock, sectors, team, outbox)
     return Services(
         settings=settings,
         db=db,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, from_db, to_db
+from bot.delivery.outbox import Message, Outbox
 from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
@@ -51,6 +52,7 @@ class JoinRequest:
     person_id: int
     display_name: str
     contact_ids: list[int]
+    state: str = "open"  # open, accepted, declined
 
 
 def _organisation(row: Row) -> Organisation:
@@ -68,11 +70,14 @@ def check_description(value: str) -> str:
 
 
 class Organisations:
-    def __init__(self, db: Database, clock: Clock, sectors: Sectors, team: Team) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, sectors: Sectors, team: Team, outbox: Outbox
+    ) -> None:
         self._db = db
         self._clock = clock
         self._sectors = sectors
         self._team = team
+        self._outbox = outbox
         # Whose contact each person is: asked on almost every update of a contact.
         self._of_contact: dict[int, Organisation | None] = {}
 
@@ -178,40 +183,91 @@ class Organisations:
     async def request_to_join(
         self, organisation_id: int, person_id: int, display_name: str
     ) -> JoinRequest:
+        """Ask the organisation's contacts to let the person in: each gets the request
+        through the outbox, so a restart or Telegram's "wait" loses none."""
         if await self.of_contact(person_id) is not None:
             raise Invalid(N_("You are already a contact of an organisation."))
         row = await organisations.get(self._db.reader, organisation_id)
         if row is None:
             raise NotAllowed(N_("That organisation does not exist (any more)."))
+        now = self._clock.now()
         async with self._db.transaction() as tx:
             request_id = await organisations.insert_join_request(
-                tx, organisation_id, person_id, display_name, to_db(self._clock.now())
+                tx, organisation_id, person_id, display_name, to_db(now)
             )
-        contact_ids = [c for c, _ in await self.contacts(organisation_id)]
+            contact_ids = [
+                r["person_id"] for r in await organisations.contacts(tx, organisation_id)
+            ]
+            await self._outbox.enqueue(
+                tx,
+                [
+                    Message(
+                        contact_id,
+                        "join-request",
+                        now,
+                        f"join-request:{request_id}:{contact_id}",
+                        {"request_id": request_id},
+                        subject=f"join-request:{request_id}",
+                    )
+                    for contact_id in contact_ids
+                ],
+            )
         return JoinRequest(request_id, _organisation(row), person_id, display_name, contact_ids)
+
+    async def join_request(self, request_id: int) -> JoinRequest | None:
+        """A request as it stands now (for the messages about it), or None if it is gone."""
+        row = await organisations.get_join_request(self._db.reader, request_id)
+        if row is None or row["person_id"] is None:
+            return None
+        target = await organisations.get(self._db.reader, row["organisation_id"])
+        if target is None:
+            return None
+        return JoinRequest(
+            request_id,
+            _organisation(target),
+            row["person_id"],
+            row["display_name"],
+            [],
+            row["state"],
+        )
 
     async def answer_join_request(
         self, request_id: int, actor_id: int, accept: bool
     ) -> JoinRequest:
-        """A contact of the organisation lets the person in, or not; once."""
+        """A contact of the organisation lets the person in, or not; once. The person is
+        told through the outbox, and the other contacts' copies of the request go void."""
         row = await organisations.get_join_request(self._db.reader, request_id)
         actor_org = await self.of_contact(actor_id)
         if row is None or actor_org is None or actor_org.id != row["organisation_id"]:
             raise NotAllowed(N_("This button is no longer valid."))
-        now = to_db(self._clock.now())
+        now = self._clock.now()
+        state = "accepted" if accept else "declined"
         async with self._db.transaction() as tx:
-            if not await organisations.close_join_request(
-                tx, request_id, "accepted" if accept else "declined"
-            ):
+            if not await organisations.close_join_request(tx, request_id, state):
                 raise Invalid(N_("Another contact answered this request already."))
             if accept:
                 if await organisations.of_contact(tx, row["person_id"]) is not None:
                     raise Invalid(N_("That person is a contact of an organisation already."))
                 await organisations.add_contact(
-                    tx, actor_org.id, row["person_id"], row["display_name"], now
+                    tx, actor_org.id, row["person_id"], row["display_name"], to_db(now)
                 )
+            subject = f"join-request:{request_id}"
+            await self._outbox.void(tx, subject, ("join-request",))
+            await self._outbox.enqueue(
+                tx,
+                [
+                    Message(
+                        row["person_id"],
+                        "join-answer",
+                        now,
+                        f"join-answer:{request_id}",
+                        {"request_id": request_id, "accepted": accept},
+                        subject=subject,
+                    )
+                ],
+            )
         self.forget_cached(row["person_id"])
-        return JoinRequest(request_id, actor_org, row["person_id"], row["display_name"], [])
+        return JoinRequest(request_id, actor_org, row["person_id"], row["display_name"], [], state)
 
     async def page(
         self, actor_id: int, sector_id: int | None, page: int

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.clock import Clock, from_db, to_db
-from bot.delivery.outbox import Message, Outbox
+from bot.delivery.outbox import BatchReport, Message, Outbox
 from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
@@ -96,6 +96,15 @@ def _session(row: Row) -> Session:
         sequence=row["sequence"],
         state=row["state"],
     )
+
+
+def _subject(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def batch_of(session_id: int, kind: str, sequence: int) -> str:
+    """The bulk send of one kind of message about one version of a session."""
+    return f"session:{session_id}:{kind}:{sequence}"
 
 
 def reminder_time(start: dt.datetime, offset_minutes: int, tz: dt.tzinfo) -> dt.datetime:
@@ -181,40 +190,78 @@ class Sessions:
         return session, len(people)
 
     def _announce(
-        self, kind: str, session: Session, people: Sequence[int], now: dt.datetime
+        self,
+        kind: str,
+        session: Session,
+        people: Sequence[int],
+        now: dt.datetime,
+        **extra: object,
     ) -> list[Message]:
-        """A message of `kind` now to each person, with the calendar file after it."""
+        """A message of `kind` now to each person, with the calendar file after it (for a
+        cancellation, the file that takes the session out of their calendar)."""
+        subject = _subject(session.id)
+        sequence = session.sequence
         messages: list[Message] = []
         for person in people:
-            payload = {"session_id": session.id, "sequence": session.sequence}
-            messages.append(
+            payload = {"session_id": session.id, "sequence": sequence, **extra}
+            messages += [
                 Message(
-                    person, kind, now, f"{kind}:{session.id}:{person}:{session.sequence}", payload
-                )
-            )
-            if kind != "cancelled":  # a cancelled session needs no calendar file
-                messages.append(
-                    Message(
-                        person, "ics", now, f"ics:{session.id}:{person}:{session.sequence}", payload
-                    )
-                )
+                    person,
+                    kind,
+                    now,
+                    f"{kind}:{session.id}:{person}:{sequence}",
+                    payload,
+                    subject=subject,
+                    batch=batch_of(session.id, kind, sequence),
+                ),
+                Message(
+                    person,
+                    "ics",
+                    now,
+                    f"ics:{session.id}:{person}:{sequence}",
+                    {"session_id": session.id, "sequence": sequence},
+                    subject=subject,
+                    batch=batch_of(session.id, "ics", sequence),
+                ),
+            ]
         return messages
 
     def _plan(self, session: Session, people: Sequence[int], now: dt.datetime) -> list[Message]:
-        """Reminders still ahead, and the question after the session."""
+        """Reminders still ahead, and the question after the session. Keys carry the
+        session's sequence, so a session moved away and back is planned afresh."""
         start = to_db(session.start)
+        subject = _subject(session.id)
+        sequence = session.sequence
         messages: list[Message] = []
         for person in people:
             for offset in session.offsets:
                 due = reminder_time(session.start, offset, self._tz)
                 if due <= now:
                     continue  # that reminder's moment has gone already
-                payload = {"session_id": session.id, "start": start, "offset": offset}
-                key = f"reminder:{session.id}:{person}:{start}:{offset}"
-                messages.append(Message(person, "reminder", due, key, payload))
-            payload = {"session_id": session.id, "start": start}
-            key = f"followup:{session.id}:{person}:{start}"
-            messages.append(Message(person, "followup", session.end, key, payload))
+                messages.append(
+                    Message(
+                        person,
+                        "reminder",
+                        due,
+                        f"reminder:{session.id}:{person}:{sequence}:{offset}",
+                        {"session_id": session.id, "start": start, "offset": offset},
+                        subject=subject,
+                        batch=batch_of(session.id, f"reminder-{offset}", sequence),
+                        # Two reminders due at once (after downtime): only the later goes.
+                        collapse=f"reminder:{session.id}:{person}",
+                    )
+                )
+            messages.append(
+                Message(
+                    person,
+                    "followup",
+                    session.end,
+                    f"followup:{session.id}:{person}:{sequence}",
+                    {"session_id": session.id, "start": start},
+                    subject=subject,
+                    batch=batch_of(session.id, "followup", sequence),
+                )
+            )
         return messages
 
     async def _invitees(self, tx: aiosqlite.Connection, session_id: int) -> list[int]:
@@ -232,12 +279,11 @@ class Sessions:
             )
         async with self._db.transaction() as tx:
             await sessions.set_fields(tx, session_id, {"start_at": to_db(start)}, to_db(now))
-            await self._outbox.void_session(tx, session_id, SESSION_KINDS)
+            await self._outbox.void(tx, _subject(session_id), SESSION_KINDS)
             moved = await self._reload(tx, session_id)
             people = await self._invitees(tx, session_id)
-            await self._outbox.enqueue(
-                tx, [*self._announce("moved", moved, people, now), *self._plan(moved, people, now)]
-            )
+            announced = self._announce("moved", moved, people, now, previous=to_db(session.start))
+            await self._outbox.enqueue(tx, [*announced, *self._plan(moved, people, now)])
             detail = {"session_id": session_id, "from": to_db(session.start), "to": to_db(start)}
             await audit.record(tx, actor_id, "session.move", detail, to_db(now))
         return moved
@@ -257,7 +303,7 @@ class Sessions:
             people = await self._invitees(tx, session_id)
             messages = self._announce("changed", changed, people, now)
             if field == "duration_minutes":
-                await self._outbox.void_session(tx, session_id, ("followup",))
+                await self._outbox.void(tx, _subject(session_id), ("followup",))
                 messages += [m for m in self._plan(changed, people, now) if m.kind == "followup"]
             await self._outbox.enqueue(tx, messages)
             await audit.record(
@@ -271,7 +317,7 @@ class Sessions:
         now = self._clock.now()
         async with self._db.transaction() as tx:
             await sessions.set_fields(tx, session_id, {"state": "cancelled"}, to_db(now))
-            await self._outbox.void_session(tx, session_id, SESSION_KINDS)
+            await self._outbox.void(tx, _subject(session_id), SESSION_KINDS)
             cancelled = await self._reload(tx, session_id)
             people = await self._invitees(tx, session_id)
             await self._outbox.enqueue(tx, self._announce("cancelled", cancelled, people, now))
@@ -324,6 +370,11 @@ class Sessions:
         await self._team.require_member(actor_id)
         return await self._require(session_id)
 
+    async def invitation_report(self, actor_id: int, session_id: int) -> BatchReport:
+        """How the invitations went: delivered, waiting, blocked, failed."""
+        await self.for_team(actor_id, session_id)
+        return await self._outbox.report(batch_of(session_id, "invite", 0))
+
     async def attendance(self, actor_id: int, session_id: int) -> tuple[Session, list[Attendee]]:
         session = await self.for_team(actor_id, session_id)
         rows = await sessions.invitations(self._db.reader, session_id)
@@ -347,9 +398,11 @@ class Sessions:
         if session is None:
             return None
         now = self._clock.now()
+        if session.state == "cancelled":
+            # The notice and the file that takes it out of calendars, for the cancellation.
+            current = payload.get("sequence") == session.sequence
+            return session if kind in ("cancelled", "ics") and current else None
         if kind == "cancelled":
-            return session if session.state == "cancelled" else None
-        if session.state != "scheduled":
             return None
         if kind in ("invite", "moved", "changed", "ics"):
             # A calendar file or announcement of an older version is replaced by a newer one.

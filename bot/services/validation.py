@@ -109,10 +109,6 @@ _DURATION = re.compile(
     r"^\s*(?:(?P<h>\d{1,2})\s*(?:h|u|uur|heures?|hours?|:)\s*(?P<m>\d{1,2})?\s*(?:m|min)?|(?P<only>\d{1,3})\s*(?:m|min|minutes?|minuten)?)\s*$",
     re.IGNORECASE,
 )
-_OFFSET = re.compile(
-    r"^\s*(?P<n>\d{1,3})\s*(?P<unit>d|dagen|dag|jours?|j|days?|h|u|uur|heures?|hours?|m|min)\s*$",
-    re.IGNORECASE,
-)
 
 
 def moment(value: str, locale: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
@@ -177,20 +173,48 @@ def duration(value: str) -> int:
     return minutes
 
 
+# Every unit the bot writes in its own messages (nl, fr, en), and the short forms.
+_OFFSET_UNITS = {
+    **dict.fromkeys(("w", "week", "weken", "weeks", "semaine", "semaines", "sem"), 7 * 1440),
+    **dict.fromkeys(("d", "dag", "dagen", "day", "days", "j", "jour", "jours"), 1440),
+    **dict.fromkeys(("h", "u", "uur", "uren", "hour", "hours", "heure", "heures", "hr"), 60),
+    **dict.fromkeys(("m", "min", "mins", "minuut", "minuten", "minute", "minutes"), 1),
+}
+_OFFSET_TERM = re.compile(r"(\d{1,4})\s*([^\W\d_]+)\.?")
+_OFFSET_SEPARATORS = re.compile(r"[,;/+&]|\b(?:en|et|and)\b|\s+(?=\d)", re.IGNORECASE)
+MAX_OFFSETS = 5
+
+
 def offsets(value: str) -> list[int]:
-    """Reminder offsets in minutes from '7d, 1d, 2h' (d = days, h = hours, m = minutes)."""
+    """Reminder offsets in minutes, written as the bot writes them in any of its languages
+    ("7 dagen, 1 dag, 2 uur", "2 heures", "10 minutes") or short ("7d, 1d, 2h")."""
     found: list[int] = []
-    for part in re.split(r"[,;]|\s+(?=\d)", value):
-        if not part.strip():
+    for part in _OFFSET_SEPARATORS.split(value.casefold()):
+        part = part.strip()
+        if not part:
             continue
-        match = _OFFSET.match(part)
-        if match is None:
-            raise Invalid(N_("Write the reminders like 7d, 1d, 2h (d = days, h = hours)."))
-        n, unit = int(match.group("n")), match.group("unit").lower()
-        minutes = n * (1440 if unit[0] in "dj" else 60 if unit[0] in "hu" else 1)
-        if not 10 <= minutes <= 60 * 1440:
-            raise Invalid(N_("A reminder comes between 10 minutes and 60 days before."))
+        match = _OFFSET_TERM.fullmatch(part)
+        if match is None or match.group(2) not in _OFFSET_UNITS:
+            raise Invalid(
+                N_("Write the reminders like 7 days, 1 day, 2 hours (or 7d, 1d, 2h)."),
+            )
+        minutes = int(match.group(1)) * _OFFSET_UNITS[match.group(2)]
+        if minutes < 10:
+            raise Invalid(
+                N_("A reminder comes at least 10 minutes before the start; {typed} is too close."),
+                typed=part,
+            )
+        if minutes > 60 * 1440:
+            raise Invalid(
+                N_("A reminder comes at most 60 days before the start; {typed} is too early."),
+                typed=part,
+            )
         found.append(minutes)
-    if not found or len(found) > 5:
-        raise Invalid(N_("Write the reminders like 7d, 1d, 2h (d = days, h = hours)."))
-    return sorted(set(found), reverse=True)
+    if not found:
+        raise Invalid(N_("Write the reminders like 7 days, 1 day, 2 hours (or 7d, 1d, 2h)."))
+    chosen = sorted(set(found), reverse=True)
+    if len(chosen) > MAX_OFFSETS:
+        raise Invalid(
+            N_("At most {max} reminders, please; you wrote {n}."), max=MAX_OFFSETS, n=len(chosen)
+        )
+    return chosen

@@ -77,6 +77,7 @@ class Database:
         self._reader: Connection | None = None
         self._write_lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
+        self._after_commit: list[Callable[[], None]] = []
 
     async def open(self) -> None:
         """Connect and migrate; safe to call more than once."""
@@ -136,10 +137,23 @@ class Database:
             try:
                 yield conn
             except BaseException:
+                self._after_commit.clear()
                 await conn.rollback()
                 raise
             else:
                 await conn.commit()
+                self._committed()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the write transaction under way commits (not if it rolls
+        back), such as waking the dispatcher for the messages it queued."""
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
+
+    def _committed(self) -> None:
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     async def unit(self, work: Callable[[Tx], T]) -> T:
         """`work` as one write transaction, in one trip to the database thread: BEGIN
@@ -148,7 +162,13 @@ class Database:
         if self._writer is None:
             raise RuntimeError("the database is not open")
         async with self._write_lock:
-            return await self._writer.run(partial(_in_transaction, work))
+            try:
+                result = await self._writer.run(partial(_in_transaction, work))
+            except BaseException:
+                self._after_commit.clear()
+                raise
+            self._committed()
+            return result
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement in a transaction of its own (SQLite makes it atomic); returns the
