@@ -420,6 +420,9 @@ def test_the_offsets_question_reads_back_what_the_bot_writes(
     [
         ("7 dagen, 1 dag, 2 uur", [10080, 1440, 120]),
         ("10 minuten", [10]),
+        ("10 minuten vooraf", [10]),
+        ("2 jours, 2 heures avant le début", [2880, 120]),
+        ("1 day before", [1440]),
         ("2 heures et 30 minutes", [120, 30]),
         ("1 day and 3 hours", [1440, 180]),
         ("7d 1d 2u", [10080, 1440, 120]),

@@ -182,6 +182,12 @@ _OFFSET_UNITS = {
 }
 _OFFSET_TERM = re.compile(r"(\d{1,4})\s*([^\W\d_]+)\.?")
 _OFFSET_SEPARATORS = re.compile(r"[,;/+&]|\b(?:en|et|and)\b|\s+(?=\d)", re.IGNORECASE)
+# "before the start" and the like, as the bot's own review and question write it.
+_OFFSET_FILLER = re.compile(
+    r"\b(?:vooraf|voor het begin|voor de start|before the start|before|"
+    r"avant le début|avant)\b|[.!]$",
+    re.IGNORECASE,
+)
 MAX_OFFSETS = 5
 
 
@@ -189,7 +195,7 @@ def offsets(value: str) -> list[int]:
     """Reminder offsets in minutes, written as the bot writes them in any of its languages
     ("7 dagen, 1 dag, 2 uur", "2 heures", "10 minutes") or short ("7d, 1d, 2h")."""
     found: list[int] = []
-    for part in _OFFSET_SEPARATORS.split(value.casefold()):
+    for part in _OFFSET_SEPARATORS.split(_OFFSET_FILLER.sub(" ", value.casefold())):
         part = part.strip()
         if not part:
             continue
