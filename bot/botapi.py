@@ -12,13 +12,45 @@ inspects every parameter for PTB objects that these never are: each call states 
 
 from __future__ import annotations
 
+import html
+import logging
+import re
 from typing import Any
 
 from telegram.ext import ExtBot
 
 from bot.delivery.kinds import Markup, Outgoing, Text
 
-__all__ = ["Markup", "PactBot"]
+__all__ = ["Markup", "PactBot", "fit", "shown_length"]
+
+_LOGGER = logging.getLogger(__name__)
+TEXT_LIMIT = 4096  # what Telegram shows of a message, after its HTML is read
+CAPTION_LIMIT = 1024
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def shown_length(text: str) -> int:
+    """How long an HTML text is as Telegram counts it: without tags, in UTF-16 units."""
+    return len(html.unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int = TEXT_LIMIT) -> str:
+    """The text, or as many of its first lines as fit, then "…". Views are made to fit by
+    design (pages, budgets); this only keeps a message Telegram would refuse from being
+    lost."""
+    if len(text) <= limit // 2 or shown_length(text) <= limit:  # the first test is free
+        return text
+    _LOGGER.warning("a message of %d characters was cut to %d", shown_length(text), limit)
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if shown_length("\n".join([*kept, line, "…"])) > limit:
+            break
+        kept.append(line)
+    if not kept:  # one long line: its plain text, cut
+        plain = html.unescape(_TAG.sub("", text))
+        return html.escape(plain[: limit - 1], quote=False) + "…"
+    return "\n".join([*kept, "…"])
+
 
 _NO_PREVIEW = {"is_disabled": True}
 
@@ -66,7 +98,7 @@ class PactBot(ExtBot[Any]):
                 chat_id,
                 document=outgoing.content,
                 filename=outgoing.filename,
-                caption=outgoing.caption,
+                caption=fit(outgoing.caption, CAPTION_LIMIT) if outgoing.caption else None,
                 allow_paid_broadcast=paid or None,
             )
 
@@ -74,7 +106,7 @@ class PactBot(ExtBot[Any]):
 def _text(chat_id: int | str, text: str, markup: Markup | None) -> dict[str, Any]:
     params: dict[str, Any] = {
         "chat_id": chat_id,
-        "text": text,
+        "text": fit(text),
         "parse_mode": "HTML",
         "link_preview_options": _NO_PREVIEW,
     }

@@ -27,6 +27,7 @@ class PactContext(CallbackContext[PactBot, dict[Any, Any], dict[Any, Any], dict[
         self.language_code: str | None = None
         self._i18n: Translator | None = None
         self.answered = False  # whether this update's button press has been answered
+        self.flow_before: str | None = None  # the person's flow state before this update
 
     @classmethod
     def from_update(

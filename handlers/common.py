@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import re
 from collections.abc import Sequence
 
 from telegram import Update
@@ -55,7 +56,14 @@ async def answer(
     if query is None or context.answered:
         return
     context.answered = True
-    await context.bot.answer_button(query.id, text, alert)
+    try:
+        await context.bot.answer_button(query.id, text, alert)
+    except BadRequest as error:
+        message = error.message.lower()
+        if "query is too old" not in message and "query id is invalid" not in message:
+            raise
+        # Pressed while the bot was down: too late to answer the press, not to act on it.
+        _LOGGER.info("a button press could not be answered: %s", error.message)
 
 
 async def show(
@@ -87,6 +95,8 @@ def error_text(context: PactContext, error: ServiceError) -> str:
             params[key] = f"{t.date(value, 'short')} {t.time(value, 'short')}"
         elif isinstance(value, dt.date):
             params[key] = t.date(value, "short")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            params[key] = t.number(value)
         else:
             params[key] = esc(value) if isinstance(value, str) else value
     return t.gettext(error.message).format(**params)
@@ -108,13 +118,21 @@ def end_flow(context: PactContext) -> None:
         context.user_data.pop("draft", None)
 
 
+_ID = re.compile(r"[0-9]{1,15}")
+
+
+def parse_id(value: str) -> int:
+    """An id from a button's data: ASCII digits that fit the database, or a polite refusal
+    (forged data may hold anything: "⓶", a 30-digit number, nothing)."""
+    if not _ID.fullmatch(value):
+        raise NotAllowed(N_("This button is no longer valid."))
+    return int(value)
+
+
 def callback_number(update: Update) -> int:
     """The id at the end of a button's data (`area:action:<id>`), or a polite refusal."""
     query = update.callback_query
-    value = (query.data or "").rsplit(":", 1)[-1] if query else ""
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
-    return int(value)
+    return parse_id((query.data or "").rsplit(":", 1)[-1] if query else "")
 
 
 def user_id_of(update: Update) -> int:

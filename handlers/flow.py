@@ -13,6 +13,7 @@ lookup instead of asking a `ConversationHandler` per flow on every update.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot.context import PactContext
 from bot.i18n import N_
-from bot.services.errors import Invalid, NotAllowed, ServiceError
+from bot.persistence import Rider, SQLitePersistence
+from bot.services.errors import NotAllowed, ServiceError
 from handlers.common import (
     Buttons,
     answer,
@@ -115,27 +118,55 @@ class Flow:
     async def _go(self, update: Update, context: PactContext, name: str) -> None:
         draft = self.draft(context)
         if name == DONE:
-            try:
-                await self.finish(update, context, draft)
-            except ServiceError as error:
-                await send(update, context, error_text(context, error))
-                await self._go(update, context, draft["_path"][-1])
-                return
-            end_flow(context)
+            await self._finish(update, context, draft)
             return
         path: list[str] = draft["_path"]
-        if not path or path[-1] != name:
+        if name in path:  # back at a step (after an indicator, say): forget the loop since
+            del path[path.index(name) + 1 :]
+        else:
             path.append(name)
         back_to = draft.pop("_return", None)
         if back_to:
             draft["_after"] = back_to
         await self._ask(update, context, name)
 
+    async def _finish(self, update: Update, context: PactContext, draft: Draft) -> None:
+        """Save: the flow's end is stored in the same transaction as what it saves, so a
+        crash leaves either both or neither (and "Save" pressed again finds the draft)."""
+        assert context.user_data is not None and context.person_id is not None
+        ended = {k: v for k, v in context.user_data.items() if k not in ("flow", "draft")}
+        persistence = _persistence(context)
+        rider: Rider | None = None
+        try:
+            with persistence.riding(context.person_id, ended) as rider:
+                await self.finish(update, context, draft)
+        except ServiceError as error:
+            if rider is not None and rider.committed:
+                end_flow(context)  # saved; what failed after is the error handler's to say
+                raise
+            await self._ask(update, context, draft["_path"][-1], note=error_text(context, error))
+            return
+        except BaseException:
+            if rider is not None and rider.committed:
+                end_flow(context)
+                context.flow_before = None  # saved: nothing to take back
+            raise
+        end_flow(context)
+        context.flow_before = None
+        if not rider.committed:  # nothing was written: store the end on its own
+            await persistence.write_through(context.person_id, context.user_data)
+
     async def _ask(
-        self, update: Update, context: PactContext, name: str, in_place: bool = False
+        self,
+        update: Update,
+        context: PactContext,
+        name: str,
+        in_place: bool = False,
+        note: str | None = None,
     ) -> None:
         """Ask step `name`: a new message, or (`in_place`) the pressed question redrawn, as
-        when a toggle button ticks an option."""
+        when a toggle button ticks an option; `note` (a refusal, a hint) heads it. The state
+        that asks it is stored first."""
         draft = self.draft(context)
         step = self._by_name[name]
         text, rows = await step.ask(context, draft)
@@ -147,10 +178,33 @@ class Flow:
             extra.append((t.gettext("Skip"), f"{self.name}:skip:"))
         all_rows = [*rows, extra] if extra else list(rows)
         hint = t.gettext("(/cancel stops without saving)")
+        body = f"{text}\n\n<i>{hint}</i>"
+        if note:
+            body = f"{note}\n\n{body}"
+        assert context.user_data is not None and context.person_id is not None
+        persistence = _persistence(context)
+        await persistence.write_through(context.person_id, context.user_data)
         reply = show if in_place else send
-        draft["_message"] = await reply(
-            update, context, f"{text}\n\n<i>{hint}</i>", keyboard(all_rows)
-        )
+        try:
+            draft["_message"] = await reply(update, context, body, keyboard(all_rows))
+        except TelegramError:
+            # The question did not reach the person (after the retries): take the step
+            # back, so that what they send next answers the question they can see.
+            if context.flow_before is not None:
+                before = json.loads(context.flow_before).get("user_data", {})
+                context.user_data.clear()
+                context.user_data.update(before)
+                await persistence.write_through(context.person_id, context.user_data)
+            raise
+
+    async def reask(self, update: Update, context: PactContext, note: str) -> None:
+        """The current question again, as a new message with live buttons, under `note`:
+        whatever the person did, they can always go on from the bottom of the chat."""
+        step = self._current(self.draft(context))
+        if step is None:
+            await self._lost(update, context)
+            return
+        await self._ask(update, context, step.name, note=note)
 
     def _next(self, draft: Draft, step: Step) -> str:
         after = draft.pop("_after", None)
@@ -175,13 +229,14 @@ class Flow:
         if step is None or message is None or message.text is None:
             await self._lost(update, context)
             return
+        t = context.i18n
         if step.on_text is None:
-            await send(update, context, context.i18n.gettext("Please use the buttons above."))
+            await self.reask(update, context, t.gettext("Please use the buttons below."))
             return
         try:
             target = await step.on_text(context, draft, message.text)
-        except Invalid as error:
-            await send(update, context, error_text(context, error))
+        except ServiceError as error:
+            await self.reask(update, context, error_text(context, error))
             return
         await self._after(update, context, step, target)
 
@@ -193,9 +248,9 @@ class Flow:
             return
         t = context.i18n
         if step.on_text is None:
-            await send(update, context, t.gettext("Please use the buttons above."))
+            await self.reask(update, context, t.gettext("Please use the buttons below."))
         else:
-            await send(update, context, t.gettext("Please send your answer as text."))
+            await self.reask(update, context, t.gettext("Please send your answer as text."))
 
     async def on_button(self, update: Update, context: PactContext) -> None:
         query = update.callback_query
@@ -205,14 +260,17 @@ class Flow:
         parts = (query.data or "").split(":", 2)
         action = parts[1] if len(parts) > 1 else ""
         value = parts[2] if len(parts) > 2 else ""
-        stale = (
-            step is None
-            or query.message is None
-            or query.message.message_id != draft.get("_message")
-        )
-        if stale or step is None:
+        # Only the latest question's buttons count. A question sent just before a crash
+        # (its state stored, its message id not yet) is newer than the one on record.
+        asked = draft.get("_message")
+        pressed = query.message.message_id if query.message is not None else None
+        if step is None or pressed is None or (asked is not None and pressed < asked):
             await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+            if step is not None:
+                await self.reask(update, context, context.i18n.gettext("Where we are now:"))
             return
+        if pressed != asked:
+            draft["_message"] = pressed
         if action == "back":
             await answer(update, context)
             path: list[str] = draft["_path"]
@@ -260,6 +318,12 @@ class Flow:
             context,
             context.i18n.gettext("I lost track of where we were. Please start again."),
         )
+
+
+def _persistence(context: PactContext) -> SQLitePersistence:
+    persistence = context.application.persistence
+    assert isinstance(persistence, SQLitePersistence), "flows need the bot's persistence"
+    return persistence
 
 
 Route = Callable[[Update, PactContext], Awaitable[None]]
@@ -328,6 +392,11 @@ class Flows(BaseHandler[Update, PactContext, None]):
         again here: a few dictionary lookups, and nothing changed in between)."""
         route = self.check_update(update)
         if route is not None:
+            # Where the person was (as stored: every question is), to take the step back
+            # if its question cannot be sent.
+            if update.effective_user is not None:
+                stored = _persistence(context).stored(update.effective_user.id)
+                context.flow_before = stored or "{}"
             await route(update, context)
 
 

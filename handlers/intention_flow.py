@@ -9,8 +9,9 @@ from telegram import Update
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services import validation
-from bot.services.errors import NotAllowed
+from bot.services.errors import Invalid, NotAllowed
 from bot.services.intentions import (
+    MAX_INDICATORS,
     IndicatorDraft,
     IntentionDraft,
     check_description,
@@ -20,7 +21,7 @@ from bot.services.intentions import (
     check_unit,
 )
 from bot.vocabulary import CHARACTERISTICS, LEVER, LEVERS, PRECONDITIONS, Term
-from handlers.common import esc, send, user_id_of
+from handlers.common import esc, parse_id, send, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import lever_name, sector_name
 
@@ -69,9 +70,9 @@ async def _ask_sector(context: PactContext, draft: Draft) -> Question:
 
 
 async def _on_sector(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
-    if action != "sector" or not value.isdigit():
+    if action != "sector":
         raise NotAllowed(N_("This button is no longer valid."))
-    draft["sector_id"] = (await context.services.sectors.get(int(value))).id
+    draft["sector_id"] = (await context.services.sectors.get(parse_id(value))).id
     return None
 
 
@@ -208,12 +209,17 @@ async def _ask_indicators(context: PactContext, draft: Draft) -> Question:
         t.gettext("Add another indicator") if draft["indicators"] else t.gettext("Add an indicator")
     )
     done = t.gettext("Continue") if draft["indicators"] else t.gettext("Continue without")
-    return "\n".join(lines), [[(more, "int:indicator:add")], [(done, "int:indicator:done")]]
+    rows = [[(done, "int:indicator:done")]]
+    if len(draft["indicators"]) < MAX_INDICATORS:
+        rows.insert(0, [(more, "int:indicator:add")])
+    return "\n".join(lines), rows
 
 
 async def _on_indicators(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "indicator" or value not in ("add", "done"):
         raise NotAllowed(N_("This button is no longer valid."))
+    if value == "add" and len(draft["indicators"]) >= MAX_INDICATORS:
+        raise Invalid(N_("An intention has at most {max} indicators."), max=MAX_INDICATORS)
     return "ind_name" if value == "add" else "review"
 
 

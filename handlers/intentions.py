@@ -10,9 +10,15 @@ from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services import validation
-from bot.services.errors import NotAllowed
-from bot.services.intentions import Intention, check_progress_text
-from handlers.common import callback_number, esc, keyboard, show, user_id_of
+from bot.services.errors import Invalid, NotAllowed
+from bot.services.intentions import (
+    MAX_INDICATORS,
+    Intention,
+    check_description,
+    check_progress_text,
+    check_title,
+)
+from handlers.common import callback_number, esc, keyboard, parse_id, show, user_id_of
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step
 from handlers.intention_flow import (
     ask_baseline,
@@ -27,24 +33,45 @@ from handlers.intention_flow import (
     on_indicator_name,
     on_unit,
 )
-from handlers.render import intention_card, intention_line, status_name
+from handlers.render import (
+    history_keyboard,
+    history_page,
+    intention_card,
+    intention_line,
+    status_name,
+)
 
 
 async def mine(update: Update, context: PactContext) -> None:
-    """The organisation's intentions with status, due date and progress; each opens a card."""
-    await _list(update, context)
+    """The organisation's intentions with status, due date and progress, ten a page; each
+    opens a card."""
+    await _list(update, context, 0)
 
 
-async def _list(update: Update, context: PactContext) -> None:
+LIST_PAGE = 10
+
+
+async def _list(update: Update, context: PactContext, page: int) -> None:
     t = context.i18n
     organisation, intentions = await context.services.intentions.mine(user_id_of(update))
     if not intentions:
         text = t.gettext("{organisation} has no intentions yet. Record one with /intention.")
         await show(update, context, text.format(organisation=f"<b>{esc(organisation.name)}</b>"))
         return
+    pages = -(-len(intentions) // LIST_PAGE)
+    page = min(max(page, 0), pages - 1)
+    first = page * LIST_PAGE
+    shown = list(enumerate(intentions[first : first + LIST_PAGE], first + 1))
     lines = [f"<b>{esc(organisation.name)}</b>"]
-    lines += [f"{n}. {intention_line(t, i)}" for n, i in enumerate(intentions, 1)]
-    rows = [[(f"{n}. {_short(i.title)}", f"mine:open:{i.id}")] for n, i in enumerate(intentions, 1)]
+    lines += [f"{n}. {intention_line(t, i)}" for n, i in shown]
+    rows = [[(f"{n}. {_short(i.title)}", f"mine:open:{i.id}")] for n, i in shown]
+    if pages > 1:
+        pager = [(f"{page + 1}/{pages}", f"mine:list:{page}")]
+        if page > 0:
+            pager.insert(0, ("«", f"mine:list:{page - 1}"))
+        if page + 1 < pages:
+            pager.append(("»", f"mine:list:{page + 1}"))
+        rows.append(pager)
     await show(update, context, "\n\n".join(lines), keyboard(rows))
 
 
@@ -66,6 +93,8 @@ async def _card(update: Update, context: PactContext, intention: Intention, note
 def _card_buttons(context: PactContext, intention: Intention) -> Markup:
     t = context.i18n
     rows: list[list[tuple[str, str]]] = []
+    if intention.history:
+        rows.append([(t.gettext("📜 History"), f"mine:history:{intention.id}-0")])
     if intention.status != "withdrawn":
         rows.append([(t.gettext("📈 Log progress"), f"prog:start:{intention.id}")])
         if intention.next_status:
@@ -73,31 +102,39 @@ def _card_buttons(context: PactContext, intention: Intention) -> Markup:
                 status=status_name(t, intention.next_status)
             )
             rows.append([(label, f"mine:status:{intention.id}-{intention.next_status}")])
-        rows.append(
-            [
-                (t.gettext("✏️ Edit"), f"edit:start:{intention.id}"),
-                (t.gettext("➕ Indicator"), f"ind:start:{intention.id}"),
-            ]
-        )
+        edit_row = [(t.gettext("✏️ Edit"), f"edit:start:{intention.id}")]
+        if len(intention.indicators) < MAX_INDICATORS:
+            edit_row.append((t.gettext("➕ Indicator"), f"ind:start:{intention.id}"))
+        rows.append(edit_row)
         rows.append([(t.gettext("Withdraw"), f"mine:withdraw:{intention.id}")])
-    rows.append([(t.gettext("« All intentions"), "mine:list:")])
+    rows.append([(t.gettext("« All intentions"), "mine:list:0")])
     return keyboard(rows)
 
 
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
-    """`mine:list:`, `mine:open:<id>`, `mine:status:<id>-<status>`, `mine:withdraw:<id>`,
-    `mine:withdrawn:<id>`; the service checks the intention is this person's."""
+    """`mine:list:<page>`, `mine:open:<id>`, `mine:status:<id>-<status>`,
+    `mine:withdraw:<id>`, `mine:withdrawn:<id>`, `mine:history:<id>-<page>`; the service
+    checks the intention is this person's."""
     t = context.i18n
     intentions = context.services.intentions
     person_id = user_id_of(update)
     if action == "list":
-        await _list(update, context)
+        await _list(update, context, parse_id(value or "0"))
         return
     number, _, status = value.partition("-")
-    if not number.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
-    intention_id = int(number)
-    if action == "open":
+    intention_id = parse_id(number)
+    if action == "history":
+        page = parse_id(status or "0")
+        intention, entries, total = await intentions.history(person_id, intention_id, page)
+        await show(
+            update,
+            context,
+            history_page(t, intention, entries, page, total),
+            history_keyboard(
+                t, "mine", f"{intention_id}-", "", page, total, f"mine:open:{intention_id}"
+            ),
+        )
+    elif action == "open":
         await _card(update, context, await intentions.for_contact(person_id, intention_id))
     elif action == "status" and status and status != "withdrawn":
         await _card(update, context, await intentions.set_status(person_id, intention_id, status))
@@ -215,6 +252,13 @@ async def _begin_for_intention(update: Update, context: PactContext, draft: Draf
     return None
 
 
+async def _begin_indicator(update: Update, context: PactContext, draft: Draft) -> str | None:
+    intention = await _begin_card_flow(update, context, draft)
+    if len(intention.indicators) >= MAX_INDICATORS:
+        raise Invalid(N_("An intention has at most {max} indicators."), max=MAX_INDICATORS)
+    return None
+
+
 async def _ask_field(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     return t.gettext("What do you want to change?"), [
@@ -241,26 +285,28 @@ async def _ask_new_value(context: PactContext, draft: Draft) -> Question:
 
 
 async def _on_new_text(context: PactContext, draft: Draft, text: str) -> str | None:
-    value: str | dt.date = on_due_text(context, text) if draft["field"] == "due_date" else text
-    await _save_edit(context, draft, value)
+    if draft["field"] == "due_date":
+        draft["value"] = on_due_text(context, text).isoformat()
+    else:
+        check = check_title if draft["field"] == "title" else check_description
+        draft["value"] = check(text)
     return DONE
 
 
 async def _on_new_due(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if draft["field"] != "due_date":
         raise NotAllowed(N_("This button is no longer valid."))
-    await _save_edit(context, draft, on_due_button(context, action, value))
+    draft["value"] = on_due_button(context, action, value).isoformat()
     return DONE
 
 
-async def _save_edit(context: PactContext, draft: Draft, value: str | dt.date) -> None:
-    person_id = context.person_id or 0
-    await context.services.intentions.edit(person_id, draft["intention_id"], draft["field"], value)
-
-
 async def _finish_edit(update: Update, context: PactContext, draft: Draft) -> None:
-    intention = await context.services.intentions.for_contact(
-        user_id_of(update), draft["intention_id"]
+    field, value = draft["field"], draft["value"]
+    intention = await context.services.intentions.edit(
+        user_id_of(update),
+        draft["intention_id"],
+        field,
+        dt.date.fromisoformat(value) if field == "due_date" else value,
     )
     await _card(update, context, intention, context.i18n.gettext("Saved."))
 
@@ -295,7 +341,7 @@ async def _finish_indicator(update: Update, context: PactContext, draft: Draft) 
 INDICATOR = Flow(
     name="ind",
     entry_pattern=r"^ind:start:\d+$",
-    begin=_begin_for_intention,
+    begin=_begin_indicator,
     finish=_finish_indicator,
     steps=(
         Step("ind_name", ask_indicator_name, on_text=on_indicator_name),

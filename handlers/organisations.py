@@ -16,7 +16,7 @@ from bot.services.organisations import (
     check_name,
 )
 from bot.services.validation import website
-from handlers.common import esc, keyboard, send, show, user_id_of
+from handlers.common import esc, keyboard, parse_id, send, show, user_id_of
 from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import organisation_summary
 
@@ -81,9 +81,9 @@ async def _ask_sector(context: PactContext, draft: Draft) -> Question:
 
 
 async def _on_sector(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
-    if action != "sector" or not value.isdigit():
+    if action != "sector":
         raise NotAllowed(N_("This button is no longer valid."))
-    draft["sector_id"] = (await context.services.sectors.get(int(value))).id
+    draft["sector_id"] = (await context.services.sectors.get(parse_id(value))).id
     return None
 
 
@@ -228,9 +228,11 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await show(update, context, text)
     elif action == "nojoin":
         await show(update, context, t.gettext("Nothing was changed."))
-    elif action in ("accept", "decline") and value.isdigit():
+    elif action in ("accept", "decline"):
         accept = action == "accept"
-        request = await services.organisations.answer_join_request(int(value), person_id, accept)
+        request = await services.organisations.answer_join_request(
+            parse_id(value), person_id, accept
+        )
         done = (
             t.gettext("{person} is now a contact of {organisation}.")
             if accept

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.botapi import Markup, shown_length
 from bot.i18n import N_, Translator
-from bot.services.intentions import Indicator, Intention
+from bot.services.intentions import (
+    HISTORY_PAGE,
+    PROGRESS_MAX,
+    Indicator,
+    Intention,
+    ProgressEntry,
+)
 from bot.services.organisations import Organisation
 from bot.services.sectors import Sector
 from bot.services.sessions import Session
 from bot.vocabulary import CHARACTERISTIC, LEVER, PRECONDITION, STATUS
-from handlers.common import esc
+from handlers.common import esc, keyboard
 
 BAR_CELLS = 10
 
@@ -94,17 +101,85 @@ def intention_card(
         t.gettext("<b>Progress</b> {progress}").format(progress=progress(t, intention.fraction)),
     ]
     lines += [f"• {indicator_line(t, i)}" for i in intention.indicators]
-    if intention.history:
-        lines += ["", t.gettext("<b>Latest updates</b>")]
-        by_id = {i.id: i for i in intention.indicators}
-        for entry in intention.history:
-            values = ", ".join(
-                f"{esc(by_id[k].name)} {t.number(v)}" for k, v in entry.values.items() if k in by_id
-            )
-            text = entry.text if len(entry.text) <= 200 else entry.text[:199] + "…"
-            suffix = f" ({values})" if values else ""
-            lines.append(f"{t.date(entry.at, 'short')}: {esc(text)}{suffix}")
+    # The latest updates, as many as fit; the History button shows them all.
+    latest = [history_line(t, intention, entry, 200) for entry in intention.history]
+    if latest:
+        shown = [*lines, "", t.gettext("<b>Latest updates</b>")]
+        for line in latest:
+            if shown_length("\n".join([*shown, line])) > CARD_BUDGET:
+                break
+            shown.append(line)
+        if len(shown) > len(lines) + 2:
+            lines = shown
     return "\n".join(lines)
+
+
+CARD_BUDGET = 3900  # of Telegram's 4,096 characters, with room for a note above the card
+
+
+def history_line(t: Translator, intention: Intention, entry: ProgressEntry, cut: int) -> str:
+    """ "25/11/2026: Four mentees found work. (Jobs found: 4 people)"."""
+    by_id = {i.id: i for i in intention.indicators}
+    values = ", ".join(
+        t.gettext("{name}: {value} {unit}").format(
+            name=esc(_short(by_id[k].name, 30)), value=t.number(v), unit=esc(by_id[k].unit)
+        )
+        for k, v in entry.values.items()
+        if k in by_id
+    )
+    text = entry.text if len(entry.text) <= cut else entry.text[: cut - 1] + "…"
+    line = t.gettext("{date}: {text}").format(date=t.date(entry.at, "short"), text=esc(text))
+    return f"{line} ({values})" if values else line
+
+
+def history_page(
+    t: Translator, intention: Intention, entries: list[ProgressEntry], page: int, total: int
+) -> str:
+    pages = max(1, -(-total // HISTORY_PAGE))
+    lines = [
+        t.gettext("<b>{title}</b>: progress, page {page} of {pages}").format(
+            title=esc(intention.title), page=page + 1, pages=pages
+        ),
+        "",
+    ]
+    lines += [history_line(t, intention, entry, PROGRESS_MAX) for entry in entries]
+    if not entries:
+        lines.append(t.gettext("No progress logged yet."))
+    return "\n".join(lines)
+
+
+def within_budget(
+    t: Translator, head: list[str], items: list[str], joiner: str = "\n"
+) -> tuple[str, int]:
+    """`head`, then as many `items` as fit in one message, then how many more there are;
+    and how many items it shows."""
+    lines = list(head)
+    for n, item in enumerate(items):
+        rest = len(items) - n
+        more = t.ngettext("… and {n} more", "… and {n} more", rest).format(n=rest)
+        if shown_length(joiner.join([*lines, item, more])) > CARD_BUDGET:
+            return joiner.join([*lines, more]), n
+        lines.append(item)
+    return joiner.join(lines), len(items)
+
+
+def history_keyboard(
+    t: Translator, area: str, head: str, tail: str, page: int, total: int, back: str
+) -> Markup:
+    """« and » through the history (`area:history:<head><page><tail>`), and back to the card."""
+    pages = max(1, -(-total // HISTORY_PAGE))
+    row = []
+    if page > 0:
+        row.append(("«", f"{area}:history:{head}{page - 1}{tail}"))
+    if page + 1 < pages:
+        row.append(("»", f"{area}:history:{head}{page + 1}{tail}"))
+    rows = [row] if row else []
+    rows.append([(t.gettext("« Back to the card"), back)])
+    return keyboard(rows)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def organisation_summary(t: Translator, organisation: Organisation, sectors: list[Sector]) -> str:

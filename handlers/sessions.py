@@ -22,10 +22,27 @@ from bot.services.sessions import (
     check_place,
     check_title,
 )
-from handlers.common import answer, callback_number, esc, keyboard, send, show, user_id_of
+from handlers.common import (
+    answer,
+    callback_number,
+    esc,
+    keyboard,
+    parse_id,
+    send,
+    show,
+    user_id_of,
+)
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
-from handlers.render import offset_text, rsvp_name, session_details, session_when
+from handlers.render import (
+    offset_text,
+    rsvp_name,
+    session_details,
+    session_when,
+    within_budget,
+)
 from handlers.session_messages import rsvp_keyboard
+
+MAX_LISTED = 30  # sessions on the team's list (a button each)
 
 
 def _offsets_text(context: PactContext, offsets: list[int]) -> str:
@@ -62,9 +79,7 @@ async def _on_sectors(context: PactContext, draft: Draft, action: str, value: st
     if value == "all":
         draft["all"], draft["sectors"] = not draft["all"], []
         return STAY
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
-    sector_id = (await context.services.sectors.get(int(value))).id
+    sector_id = (await context.services.sectors.get(parse_id(value))).id
     chosen: list[int] = draft["sectors"]
     chosen.remove(sector_id) if sector_id in chosen else chosen.append(sector_id)
     draft["all"] = False
@@ -101,9 +116,9 @@ async def _ask_duration(context: PactContext, draft: Draft) -> Question:
 async def _on_duration_button(
     context: PactContext, draft: Draft, action: str, value: str
 ) -> str | None:
-    if action != "duration" or not value.isdigit():
+    if action != "duration":
         raise NotAllowed(N_("This button is no longer valid."))
-    draft["duration"] = validation.duration(value)
+    draft["duration"] = validation.duration(str(parse_id(value)))
     return None
 
 
@@ -271,10 +286,10 @@ async def sessions(update: Update, context: PactContext) -> None:
         await send(update, context, text, rsvp_keyboard(t, session.id, rsvp))
     if await services.team.is_member(person_id):
         upcoming = await services.sessions.upcoming(person_id)
-        lines = [t.gettext("<b>Upcoming sessions</b>")]
+        items: list[str] = []
         rows = []
-        for item in upcoming:
-            lines.append(
+        for item in upcoming[:MAX_LISTED]:
+            items.append(
                 t.gettext(
                     "{title} — {when}: {yes} yes, {maybe} maybe, {no} no, of {invited}"
                 ).format(
@@ -288,18 +303,17 @@ async def sessions(update: Update, context: PactContext) -> None:
             )
             rows.append([(item.session.title[:40], f"ses:open:{item.session.id}")])
         if not upcoming:
-            lines.append(t.gettext("None yet. /newsession schedules one."))
-        await send(update, context, "\n\n".join(lines), keyboard(rows))
+            items.append(t.gettext("None yet. /newsession schedules one."))
+        text, shown = within_budget(t, [t.gettext("<b>Upcoming sessions</b>")], items, "\n\n")
+        await send(update, context, text, keyboard(rows[:shown]))
     elif not mine:
         await send(update, context, t.gettext("You have no upcoming sessions."))
 
 
 async def on_rsvp(update: Update, context: PactContext, action: str, value: str) -> None:
     """`rsvp:<yes|maybe|no>:<session>`: only an invitee, only before the start."""
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
     t = context.i18n
-    session = await context.services.sessions.answer(user_id_of(update), int(value), action)
+    session = await context.services.sessions.answer(user_id_of(update), parse_id(value), action)
     query = update.callback_query
     assert query is not None
     thanks = t.gettext("Thank you. Your answer: {answer}").format(answer=rsvp_name(t, action))
@@ -312,12 +326,10 @@ async def on_rsvp(update: Update, context: PactContext, action: str, value: str)
 
 async def on_session_button(update: Update, context: PactContext, action: str, value: str) -> None:
     """`ses:open|cancel|cancelok|csv:<session>` for the team; each re-checks membership."""
-    if not value.isdigit():
-        raise NotAllowed(N_("This button is no longer valid."))
     t = context.i18n
     services = context.services
     person_id = user_id_of(update)
-    session_id = int(value)
+    session_id = parse_id(value)
     if action == "open":
         session = await services.sessions.for_team(person_id, session_id)
         report = await services.sessions.invitation_report(person_id, session_id)
@@ -499,20 +511,14 @@ async def _on_session_value(context: PactContext, draft: Draft, text: str) -> st
         "agenda": check_agenda,
         "duration_minutes": validation.duration,
     }
-    value = checks[draft["field"]](text)
-    await context.services.sessions.edit(
-        user_id_of_context(context), draft["session_id"], draft["field"], value
-    )
+    draft["value"] = checks[draft["field"]](text)
     return DONE
 
 
-def user_id_of_context(context: PactContext) -> int:
-    if context.person_id is None:
-        raise NotAllowed(N_("This button is no longer valid."))
-    return context.person_id
-
-
 async def _finish_edit(update: Update, context: PactContext, draft: Draft) -> None:
+    await context.services.sessions.edit(
+        user_id_of(update), draft["session_id"], draft["field"], draft["value"]
+    )
     await send(update, context, context.i18n.gettext("Saved. The invitees are being told."))
 
 
@@ -553,13 +559,9 @@ async def _ask_next_intention(context: PactContext, draft: Draft) -> Question:
 async def _on_next_intention(
     context: PactContext, draft: Draft, action: str, value: str
 ) -> str | None:
-    if (
-        action != "pick"
-        or not value.isdigit()
-        or int(value) not in [c[0] for c in draft["choices"]]
-    ):
+    if action != "pick" or parse_id(value) not in [c[0] for c in draft["choices"]]:
         raise NotAllowed(N_("This button is no longer valid."))
-    draft["intention_id"] = int(value)
+    draft["intention_id"] = parse_id(value)
     return DONE
 
 

@@ -6,9 +6,11 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_
+from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from handlers.commands import publish_team_commands, withdraw_team_commands
-from handlers.common import keyboard, send, show, user_id_of
+from handlers.common import keyboard, parse_id, send, show, user_id_of
+from handlers.render import within_budget
 
 
 async def team(update: Update, context: PactContext) -> None:
@@ -23,13 +25,7 @@ async def team(update: Update, context: PactContext) -> None:
         return
     if len(args) != 2 or args[0] not in ("add", "remove"):
         raise Invalid(N_("Use /team add ID or /team remove ID, where ID is a Telegram user id."))
-    try:
-        person_id = int(args[1])
-    except ValueError:
-        raise Invalid(
-            N_("A Telegram user id is a number, such as 123456789. You typed: {text}"),
-            text=args[1],
-        ) from None
+    person_id = validation.telegram_id(args[1])
     if args[0] == "add":
         if await services.team.add(actor_id, person_id):
             locale = await services.people.locale_of(person_id, None)
@@ -62,9 +58,9 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     if action == "keep":
         await show(update, context, t.gettext("Nothing was changed."))
         return
-    if action != "remove" or not value.isdigit():
+    if action != "remove":
         raise NotAllowed(N_("This button is no longer valid."))
-    person_id = int(value)
+    person_id = parse_id(value)
     if await context.services.team.remove(user_id_of(update), person_id):
         await withdraw_team_commands(context, person_id)
         await show(
@@ -82,13 +78,15 @@ async def _show_team(update: Update, context: PactContext) -> None:
     t = context.i18n
     team = context.services.team
     members = sorted(await team.member_ids())
-    lines = [t.gettext("<b>Pact team</b>")]
-    for member_id in members:
-        role = t.gettext("owner") if team.is_owner(member_id) else t.gettext("member")
-        lines.append(f"• <code>{member_id}</code> ({role})")
+    head = [t.gettext("<b>Pact team</b>")]
     if team.is_owner(user_id_of(update)):
-        lines += [
-            "",
-            t.gettext("Use /team add ID or /team remove ID, where ID is a Telegram user id."),
-        ]
-    await send(update, context, "\n".join(lines))
+        head.append(
+            t.gettext("Use /team add ID or /team remove ID, where ID is a Telegram user id.")
+        )
+    items = [
+        f"• <code>{member_id}</code> ("
+        + (t.gettext("owner") if team.is_owner(member_id) else t.gettext("member"))
+        + ")"
+        for member_id in members
+    ]
+    await send(update, context, within_budget(t, head, items)[0])

@@ -16,8 +16,10 @@ from bot.i18n import N_
 from bot.services.errors import NotAllowed
 from bot.services.intentions import PAGE_SIZE
 from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
-from handlers.common import esc, keyboard, show, user_id_of
+from handlers.common import esc, keyboard, parse_id, show, user_id_of
 from handlers.render import (
+    history_keyboard,
+    history_page,
     intention_card,
     intention_line,
     lever_name,
@@ -25,6 +27,7 @@ from handlers.render import (
     progress,
     sector_name,
     status_name,
+    within_budget,
 )
 
 
@@ -41,15 +44,18 @@ class View:
     @classmethod
     def decode(cls, text: str) -> View:
         parts = text.split(".")
-        if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+        if len(parts) != 4:
             raise NotAllowed(N_("This button is no longer valid."))
         lever = parts[2] if parts[2] in LEVER else "-"
         status = parts[3] if parts[3] in STATUS else "-"
-        return cls(int(parts[0]), int(parts[1]), lever, status)
+        return cls(min(parse_id(parts[0]), MAX_PAGE), parse_id(parts[1]), lever, status)
 
     def but(self, **changes: object) -> View:
         values = {**self.__dict__, "page": 0, **changes}
         return View(**values)
+
+
+MAX_PAGE = 100_000  # a page number from a forged button stays one SQLite can offset by
 
 
 def _pager(prefix: str, view: View, total: int) -> list[tuple[str, str]]:
@@ -149,9 +155,29 @@ async def on_intentions_button(
         await _filter_menu(update, context, "ti", what, View.decode(state))
     elif action == "open":
         number, _, state = value.partition(".")
-        if not number.isdigit():
-            raise NotAllowed(N_("This button is no longer valid."))
-        await _team_card(update, context, int(number), View.decode(state))
+        await _team_card(update, context, parse_id(number), View.decode(state))
+    elif action == "history":
+        numbers, _, state = value.partition(".")
+        number, _, page_text = numbers.partition("-")
+        intention_id, page, view = parse_id(number), parse_id(page_text), View.decode(state)
+        t = context.i18n
+        intention, entries, total = await context.services.intentions.history(
+            user_id_of(update), intention_id, page, team=True
+        )
+        await show(
+            update,
+            context,
+            history_page(t, intention, entries, page, total),
+            history_keyboard(
+                t,
+                "ti",
+                f"{intention_id}-",
+                f".{view.encode()}",
+                page,
+                total,
+                f"ti:open:{intention_id}.{view.encode()}",
+            ),
+        )
     else:
         raise NotAllowed(N_("This button is no longer valid."))
 
@@ -159,9 +185,13 @@ async def on_intentions_button(
 async def _team_card(update: Update, context: PactContext, intention_id: int, view: View) -> None:
     services = context.services
     intention, organisation = await services.intentions.for_team(user_id_of(update), intention_id)
-    text = intention_card(context.i18n, intention, organisation, await services.sectors.all())
-    back = keyboard([[(context.i18n.gettext("« Back to the list"), f"ti:page:{view.encode()}")]])
-    await show(update, context, text, back)
+    t = context.i18n
+    text = intention_card(t, intention, organisation, await services.sectors.all())
+    rows = [[(t.gettext("« Back to the list"), f"ti:page:{view.encode()}")]]
+    if intention.history:
+        history = f"ti:history:{intention.id}-0.{view.encode()}"
+        rows.insert(0, [(t.gettext("📜 History"), history)])
+    await show(update, context, text, keyboard(rows))
 
 
 # -- /orgs --------------------------------------------------------------------------------------
@@ -215,22 +245,20 @@ async def on_orgs_button(update: Update, context: PactContext, action: str, valu
         )
     elif action == "open":
         number, _, state = value.partition(".")
-        if not number.isdigit():
-            raise NotAllowed(N_("This button is no longer valid."))
         view = View.decode(state)
-        organisation = await services.organisations.get_for_team(person_id, int(number))
+        organisation = await services.organisations.get_for_team(person_id, parse_id(number))
         contacts = await services.organisations.contacts(organisation.id)
         sectors = await services.sectors.all()
-        lines = [organisation_summary(t, organisation, sectors)]
-        lines.append(
-            t.ngettext("{n} contact", "{n} contacts", len(contacts)).format(n=len(contacts))
-        )
-        for intention in await services.intentions.of_organisation(person_id, organisation.id):
-            status = status_name(t, intention.status)
-            shown = progress(t, intention.fraction)
-            lines.append(f"• {esc(intention.title)} — {status}, {shown}")
+        head = [
+            organisation_summary(t, organisation, sectors),
+            t.ngettext("{n} contact", "{n} contacts", len(contacts)).format(n=len(contacts)),
+        ]
+        items = [
+            f"• {esc(i.title)} — {status_name(t, i.status)}, {progress(t, i.fraction)}"
+            for i in await services.intentions.of_organisation(person_id, organisation.id)
+        ]
         back = keyboard([[(t.gettext("« Back to the list"), f"to:page:{view.encode()}")]])
-        await show(update, context, "\n".join(lines), back)
+        await show(update, context, within_budget(t, head, items)[0], back)
     else:
         raise NotAllowed(N_("This button is no longer valid."))
 

@@ -21,3 +21,4 @@ async def harness(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
     await h.start()
     yield h
     await h.stop()
+    assert h.telegram_refusals() == [], "the bot sent what Telegram refuses"

@@ -59,13 +59,21 @@ class FakeTime:
 class Harness:
     """One bot on one database; `restart()` builds a fresh Application on the same file."""
 
-    def __init__(self, db_path: Path, clock: FakeClock, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        clock: FakeClock,
+        env: dict[str, str] | None = None,
+        request_class: type[RecordingRequest] = RecordingRequest,
+    ) -> None:
+        self.request_class = request_class
         self.env = {"BOT_TOKEN": "123456:TEST-TOKEN", "DATABASE_PATH": str(db_path)}
         self.env.update(env or {})
         self.clock = clock
         self.request = RecordingRequest()
         self.app: PactApplication | None = None
         self.time = FakeTime()  # pauses the bot asked for are recorded, not slept
+        self.refused: list[tuple[Call, str]] = []  # what Telegram would have refused
 
     @property
     def settings(self) -> Settings:
@@ -81,7 +89,8 @@ class Harness:
         return self.app
 
     async def start(self) -> PactApplication:
-        self.request = RecordingRequest()
+        self.refused.extend(self.request.refused)
+        self.request = self.request_class()
         self.request.stamp = self.time.monotonic
         app = build_application(
             self.settings,
@@ -96,12 +105,22 @@ class Harness:
         self.app = app
         return app
 
+    def telegram_refusals(self) -> list[str]:
+        """Every send Telegram would have refused (broken HTML, too long…), as text."""
+        return [f"{c.method}: {why}" for c, why in [*self.refused, *self.request.refused]]
+
     async def stop(self) -> None:
         if self.app is None:
             return
         await self.app.shutdown()
         if self.app.post_shutdown:
             await self.app.post_shutdown(self.app)
+        self.app = None
+
+    async def kill(self) -> None:
+        """The process dies: no shutdown, nothing written that was not on disk already."""
+        app = self.application
+        await app.services.db.close()
         self.app = None
 
     async def restart(self) -> PactApplication:
@@ -172,6 +191,12 @@ class Harness:
 
 def texts(calls: list[Call]) -> list[str]:
     return [c.text for c in calls if c.method in ("sendMessage", "editMessageText", "sendDocument")]
+
+
+def notes(calls: list[Call]) -> list[str]:
+    """The first paragraph of each message: what a refusal says above the question it
+    asks again."""
+    return [text.split("\n\n", 1)[0] for text in texts(calls)]
 
 
 def alerts(calls: list[Call]) -> list[str]:

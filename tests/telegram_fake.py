@@ -15,6 +15,8 @@ import httpx
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from tests.telegram_rules import refusal
+
 BOT_ID = 7000001
 
 
@@ -73,6 +75,8 @@ Responder = Callable[[str, dict[str, Any]], Any]
 
 
 class RecordingRequest(BaseRequest):
+    check_rules = True  # refuse what Telegram refuses (benches turn it off: it is the fake's cost)
+
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.attempts: list[Call] = []
@@ -86,6 +90,7 @@ class RecordingRequest(BaseRequest):
         self.on_the_way_back: Callable[[Call], Awaitable[None]] | None = None
         self.in_flight = 0
         self.most_in_flight = 0
+        self.refused: list[tuple[Call, str]] = []  # calls Telegram would refuse, and why
 
     @property
     def read_timeout(self) -> float | None:
@@ -153,6 +158,11 @@ class RecordingRequest(BaseRequest):
             self._result(call)  # Telegram got it and delivered it; the answer was lost
             self.calls.append(call)
             raise TimedOut() from httpx.ReadTimeout("read timed out")
+        if fault is None and self.check_rules:
+            problem = refusal(api_method, params)
+            if problem is not None:  # what Telegram itself refuses
+                self.refused.append((call, problem))
+                fault = Fault(api_method, 400, problem)
         if fault is None and api_method == "answerCallbackQuery":
             query_id = str(params.get("callback_query_id"))
             if query_id in self._answered:  # Telegram accepts one answer per press

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.flows import register
-from tests.harness import Harness, Person, alerts, texts
+from tests.harness import Harness, Person, alerts, notes, texts
 
 
 def _edit(harness: Harness, person: Person, text: str) -> dict[str, Any]:
@@ -88,11 +88,11 @@ async def test_a_photo_instead_of_an_answer_says_what_is_expected(harness: Harne
     person = Person(564, "nl")
     await register(harness, person, "Vzw Foto")
     await harness.send(person, "/intention")
-    assert texts(await harness.process(_photo(harness, person))) == ["Stuur je antwoord als tekst."]
+    assert notes(await harness.process(_photo(harness, person))) == ["Stuur je antwoord als tekst."]
     await harness.send(person, "Fotozoektocht")
     await harness.send(person, "Een fotozoektocht door de buurt.")
     # The sector question has only buttons.
-    assert texts(await harness.process(_photo(harness, person))) == [
-        "Gebruik de knoppen hierboven."
+    assert notes(await harness.process(_photo(harness, person))) == [
+        "Gebruik de knoppen hieronder."
     ]
     assert harness.application.user_data[person.id]["draft"]["title"] == "Fotozoektocht"

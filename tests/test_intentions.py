@@ -13,7 +13,7 @@ import pytest
 from bot.services.errors import NotAllowed
 from bot.services.intentions import Intention, _Kept
 from tests.flows import EDUCATION, log_progress, record_intention, register
-from tests.harness import Harness, Person, alerts, texts
+from tests.harness import Harness, Person, alerts, notes, texts
 from tests.telegram_fake import Call, Fault
 
 
@@ -55,13 +55,13 @@ async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
 ) -> None:
     person = await _contact(harness, 731, "Vzw Horizon")
     await harness.send(person, "/intention")
-    assert texts(await harness.send(person, "T" * 121)) == [
+    assert notes(await harness.send(person, "T" * 121)) == [
         "This is too long: at most 120 characters, yours has 121. Shorten it and send it again."
     ]
     await harness.send(person, "Language cafés")
     long_description = "d" * 1001
     assert (
-        "at most 1000 characters, yours has 1001"
+        "at most 1,000 characters, yours has 1,001"
         in texts(await harness.send(person, long_description))[0]
     )
     await harness.send(person, "Weekly language cafés with volunteers.")
@@ -71,21 +71,21 @@ async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
     await harness.tap(person, "int:characteristics:meeting")
     await harness.tap(person, "int:characteristics:")
     # 23 November 2026 is "today" for the injected clock.
-    assert texts(await harness.send(person, "22/11/2026")) == [
+    assert notes(await harness.send(person, "22/11/2026")) == [
         "That date is in the past. Choose today or a later date, like 23/11/2026."
     ]
-    assert texts(await harness.send(person, "next spring")) == [
+    assert notes(await harness.send(person, "next spring")) == [
         "I cannot read that date. Write it like 31/12/2026."
     ]
     await harness.send(person, "30/06/2027")
     await harness.tap(person, "int:indicator:add")
     await harness.send(person, "Participants")
     await harness.send(person, "people")
-    assert texts(await harness.send(person, "zero")) == [
+    assert notes(await harness.send(person, "zero")) == [
         "That is not a number. Send a number such as 10 or 2.5."
     ]
     await harness.send(person, "5")
-    assert texts(await harness.send(person, "5")) == [
+    assert notes(await harness.send(person, "5")) == [
         "The target must differ from the baseline, or there is nothing to measure."
     ]
     await harness.send(person, "40")
@@ -146,7 +146,8 @@ async def test_a_button_from_an_older_question_is_refused(harness: Harness) -> N
     assert sector_message.message_id is not None
     calls = await harness.press(person, "int:sector:1", sector_message.message_id)
     assert alerts(calls) == ["This button is no longer valid."]
-    assert harness.last_text(person).startswith("Which lever")
+    # The question it is at comes again, with live buttons, at the bottom of the chat.
+    assert harness.last_text(person).startswith("Where we are now:\n\nWhich lever")
 
 
 async def test_a_restart_in_the_middle_of_intention_continues(harness: Harness) -> None:
@@ -271,7 +272,9 @@ async def test_the_card_shows_the_five_latest_updates_newest_first(harness: Harn
     card = harness.last_text(person)
     assert "✅ Progress saved." in card
     latest = card.split("<b>Latest updates</b>\n", 1)[1].splitlines()
-    assert latest == [f"{23 + n}/11/2026: Update {n}. (Jobs found {n})" for n in range(6, 1, -1)]
+    assert latest == [
+        f"{23 + n}/11/2026: Update {n}. (Jobs found: {n} people)" for n in range(6, 1, -1)
+    ]
     # Opened again later, the card shows the same history.
     reopened = await harness.tap(person, f"mine:open:{intention_id}")
     assert texts(reopened)[0].endswith("\n".join(latest))
@@ -359,7 +362,7 @@ async def test_a_card_telegram_will_not_edit_is_handled(harness: Harness) -> Non
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     # A message that is gone (deleted, or too old to edit) gets the card as a new one.
     harness.request.fail(Fault("editMessageText", 400, "Bad Request: message to edit not found"))
-    calls = await harness.tap(person, "mine:list:")
+    calls = await harness.tap(person, "mine:list:0")
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert "Pressed twice" in texts(calls)[0]
 
@@ -373,7 +376,7 @@ async def test_a_due_date_that_passes_before_confirming_is_shown_as_the_person_w
     )
     harness.clock.advance(days=2)  # the review screen stays open past the due date
     calls = await harness.tap(person, "int:ok:")
-    assert texts(calls)[0] == (
+    assert notes(calls)[0] == (
         "Cette date est passée. Choisissez aujourd'hui ou plus tard, comme 25/11/26."
     )
     assert await harness.application.services.db.fetchval("SELECT count(*) FROM intention") == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.flows import EDUCATION, register
-from tests.harness import Harness, Person, alerts, texts
+from tests.harness import Harness, Person, alerts, notes, texts
 
 
 async def _org_count(h: Harness) -> int:
@@ -18,7 +18,7 @@ async def test_register_with_website_and_description_after_review(harness: Harne
     assert harness.last_text(person).startswith("What is the name of your organisation?")
     await harness.send(person, "Atelier Samen")
     await harness.tap(person, "reg:sector:3")
-    bad = texts(await harness.send(person, "not a website"))
+    bad = notes(await harness.send(person, "not a website"))
     assert bad == ["That is not a web address. Send one like www.example.be, or press Skip."]
     await harness.send(person, "www.samen.be")
     await harness.send(person, "Neighbourhood workshops <for> everyone")
@@ -140,7 +140,7 @@ async def test_a_name_too_long_is_refused_and_the_question_stays(harness: Harnes
     person = Person(721, "en")
     await harness.send(person, "/register")
     calls = await harness.send(person, "x" * 121)
-    assert texts(calls) == [
+    assert notes(calls) == [
         "This is too long: at most 120 characters, yours has 121. Shorten it and send it again."
     ]
     await harness.send(person, "Short Name")

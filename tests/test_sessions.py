@@ -15,7 +15,7 @@ from bot.services.sessions import reminder_time
 from handlers.render import offset_text
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, register
-from tests.harness import Harness, Person, alerts, texts
+from tests.harness import Harness, Person, alerts, notes, texts
 from tests.telegram_fake import Call
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -122,7 +122,7 @@ async def test_moving_a_session_replaces_the_reminders_even_across_a_restart(
     await harness.send(TEAM, "/sessions")
     await harness.tap(TEAM, f"ses:open:{session_id}")
     await harness.tap(TEAM, f"mv:start:{session_id}")
-    assert texts(await harness.send(TEAM, "20/11/2026 10:00")) == [
+    assert notes(await harness.send(TEAM, "20/11/2026 10:00")) == [
         "That moment is in the past. Choose a later one, like 30/11/2026 14:30."
     ]
     await harness.send(TEAM, "08/12/2026 09:00")
@@ -446,13 +446,13 @@ async def test_reminder_offsets_that_do_not_fit_say_what_is_wrong(harness: Harne
     await harness.send(TEAM, "Stadhuis")
     await harness.tap(TEAM, "ns:url:none")
     await harness.send(TEAM, "1. Welcome")
-    assert texts(await harness.send(TEAM, "1 day, 5 minutes")) == [
+    assert notes(await harness.send(TEAM, "1 day, 5 minutes")) == [
         "A reminder comes at least 10 minutes before the start; 5 minutes is too close."
     ]
-    assert texts(await harness.send(TEAM, "61 days")) == [
+    assert notes(await harness.send(TEAM, "61 days")) == [
         "A reminder comes at most 60 days before the start; 61 days is too early."
     ]
-    assert texts(await harness.send(TEAM, "soon")) == [
+    assert notes(await harness.send(TEAM, "soon")) == [
         "Write the reminders like 7 days, 1 day, 2 hours (or 7d, 1d, 2h)."
     ]
     [review] = texts(await harness.send(TEAM, "2 days, 10 minutes"))
@@ -523,10 +523,10 @@ async def test_only_the_team_schedules_and_past_starts_are_refused(harness: Harn
     assert alerts(harness.request.calls[-1:]) == ["Tick at least one sector, or All sectors."]
     await harness.tap(TEAM, "ns:sector:all")
     await harness.tap(TEAM, "ns:sector:done")
-    assert texts(await harness.send(TEAM, "22/11/2026 10:00")) == [
+    assert notes(await harness.send(TEAM, "22/11/2026 10:00")) == [
         "That moment is in the past. Choose a later one, like 30/11/2026 14:30."
     ]
-    assert texts(await harness.send(TEAM, "someday")) == [
+    assert notes(await harness.send(TEAM, "someday")) == [
         "I cannot read that date and time. Write it like 30/11/2026 14:30."
     ]
 

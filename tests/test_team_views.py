@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, record_intention, register
-from tests.harness import Harness, Person, alerts, texts
+from tests.harness import Harness, Person, alerts, notes, texts
 
 TEAM = Person(OWNER_ID, "en")
 
@@ -95,7 +95,7 @@ async def test_the_team_adds_a_sector_in_three_languages(harness: Harness) -> No
     await harness.tap(TEAM, "sec:start:")
     await harness.send(TEAM, "Sport en bewegen")
     await harness.send(TEAM, "Sport et mouvement")
-    assert texts(await harness.send(TEAM, "Media")) == ["A sector called Media exists already."]
+    assert notes(await harness.send(TEAM, "Media")) == ["A sector called Media exists already."]
     await harness.send(TEAM, "Sport and exercise")
     await harness.tap(TEAM, "sec:ok:")
     assert harness.last_text(TEAM) == "Sector added: Sport and exercise."

@@ -1,5 +1,8 @@
 """The rate limiter PTB calls for every Bot API request: replies to people go at once,
-within the bot's budget (`Pace`), and wait out Telegram's 429 before trying again.
+within the bot's budget (`Pace`), wait out Telegram's 429 and try again, and try again
+briefly after a 5xx, a timeout or a connection that failed: a reply lost to a passing
+fault leaves a person without their question. (A reply that Telegram did deliver before
+the answer was lost comes twice; that is the lesser harm.)
 
 Bulk sends from the dispatcher pass straight through: the dispatcher took their turn
 already and handles Telegram's answer itself (a 429 postpones the outbox row).
@@ -13,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -22,6 +25,7 @@ from bot.delivery.pace import BULK_SEND, Pace
 _LOGGER = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
+REPLY_BACKOFF = 0.5  # seconds before the first retry of a reply; doubled for each next
 Answer = bool | JSONDict | list[JSONDict]
 
 
@@ -56,7 +60,8 @@ class PactRateLimiter(BaseRateLimiter[None]):
         if BULK_SEND.get():
             return await callback(*args, **kwargs)
         for attempt in range(self.max_retries + 1):
-            await self.pace.until_clear()
+            if self.pace.paused:
+                await self.pace.until_clear()
             if "chat_id" in data:  # a message, an edit, a file: it counts against the limit
                 self.pace.reply()
             try:
@@ -67,4 +72,11 @@ class PactRateLimiter(BaseRateLimiter[None]):
                 if attempt == self.max_retries:
                     raise
                 _LOGGER.info("%s: Telegram asked to wait %.0f s; trying again", endpoint, seconds)
+            except BadRequest:
+                raise  # our request: the same again would fail the same way
+            except NetworkError as error:  # 5xx, timeouts, connections
+                if attempt == self.max_retries:
+                    raise
+                _LOGGER.info("%s: %s; trying again", endpoint, error)
+                await self.pace.wait(REPLY_BACKOFF * 2**attempt)
         raise AssertionError("unreachable")

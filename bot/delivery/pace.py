@@ -80,6 +80,13 @@ class Pace:
             if lane is not None:
                 lane.push(until)
 
+    async def wait(self, seconds: float) -> None:
+        await self._sleep(seconds)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_until > self._monotonic()
+
     async def until_clear(self) -> None:
         while (wait := self._paused_until - self._monotonic()) > 0:
             await self._sleep(wait)

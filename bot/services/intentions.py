@@ -25,6 +25,8 @@ PROGRESS_MAX = 500
 INDICATOR_NAME_MAX = 80
 UNIT_MAX = 30
 PAGE_SIZE = 10
+MAX_INDICATORS = 5  # what a card can show with its latest updates in one message
+HISTORY_PAGE = 4  # progress updates on one page of the history (500 characters each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +233,9 @@ class Intentions:
                 N_("That date is in the past. Choose today or a later date, like {example}."),
                 example=self.today(),
             )
+        validation.due_in_range(draft.due_date, self.today())
+        if len(draft.indicators) > MAX_INDICATORS:
+            raise Invalid(N_("An intention has at most {max} indicators."), max=MAX_INDICATORS)
         preconditions = [c for c in draft.preconditions if c in PRECONDITION]
         characteristics = [c for c in draft.characteristics if c in CHARACTERISTIC]
         indicators = [check_indicator(i) for i in draft.indicators]
@@ -284,6 +289,26 @@ class Intentions:
         if intention is None:
             raise NotAllowed(N_("That intention is not one of your organisation's."))
         return intention
+
+    async def history(
+        self, person_id: int, intention_id: int, page: int, *, team: bool = False
+    ) -> tuple[Intention, list[ProgressEntry], int]:
+        """A page of an intention's progress, newest first, and how many updates it has:
+        for a contact of its organisation, or (`team`) for the pact team."""
+        if team:
+            intention, _ = await self.for_team(person_id, intention_id)
+        else:
+            intention = await self.for_contact(person_id, intention_id)
+        rows, total = await intentions.history(
+            self._db.reader, intention_id, HISTORY_PAGE, max(page, 0) * HISTORY_PAGE
+        )
+        entries = [
+            ProgressEntry(
+                r["text"], from_db(r["at"]), {int(k): float(v) for k, v in json.loads(r["vals"])}
+            )
+            for r in rows
+        ]
+        return intention, entries, total
 
     async def for_team(self, person_id: int, intention_id: int) -> tuple[Intention, Organisation]:
         await self._team.require_member(person_id)
@@ -358,7 +383,7 @@ class Intentions:
                     N_("That date is in the past. Choose today or a later date, like {example}."),
                     example=self.today(),
                 )
-            new = value.isoformat()
+            new = validation.due_in_range(value, self.today()).isoformat()
         else:
             raise NotAllowed(N_("This button is no longer valid."))
         now = to_db(self._clock.now())
@@ -386,7 +411,10 @@ class Intentions:
         now = to_db(self._clock.now())
 
         def work(tx: Tx) -> Row | None:
-            _yours(organisation, intentions.get_in(tx, intention_id))
+            if len(_yours(organisation, intentions.get_in(tx, intention_id)).indicators) >= (
+                MAX_INDICATORS
+            ):
+                raise Invalid(N_("An intention has at most {max} indicators."), max=MAX_INDICATORS)
             indicator_id = intentions.insert_indicator(
                 tx,
                 intention_id,

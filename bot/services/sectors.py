@@ -62,8 +62,13 @@ class Sectors:
             locale: await self.check_new_name(names.get(locale, ""))
             for locale in ("nl", "fr", "en")
         }
-        code = validation.name_key(clean["en"])[:30] or "sector"
+        base = validation.name_key(clean["en"])[:30] or "sector"
         async with self._db.transaction() as tx:
+            # Names that differ only after 30 letters share a base: number the later ones.
+            taken = await sectors.codes(tx)
+            code = next(
+                c for n in range(1, 1000) if (c := base + (f"-{n}" if n > 1 else "")) not in taken
+            )
             sector_id = await sectors.add(tx, code, clean["nl"], clean["fr"], clean["en"])
             await audit.record(tx, actor_id, "sector.add", clean, to_db(self._clock.now()))
         self._cache = None

@@ -156,6 +156,7 @@ class Sessions:
                 N_("That moment is in the past. Choose a later one, like {example}."),
                 example=validation.example_moment(self._tz, now),
             )
+        validation.moment_in_range(draft.start, now)
         if not draft.place and not draft.url:
             raise Invalid(N_("Give a place, an online link, or both."))
         async with self._db.transaction() as tx:
@@ -277,6 +278,7 @@ class Sessions:
                 N_("That moment is in the past. Choose a later one, like {example}."),
                 example=validation.example_moment(self._tz, now),
             )
+        validation.moment_in_range(start, now)
         async with self._db.transaction() as tx:
             await sessions.set_fields(tx, session_id, {"start_at": to_db(start)}, to_db(now))
             await self._outbox.void(tx, _subject(session_id), SESSION_KINDS)

@@ -36,6 +36,18 @@ def text(value: str, *, max_length: int, single_line: bool = False, min_length: 
     return cleaned
 
 
+def telegram_id(value: str) -> int:
+    """A Telegram user id as someone types it: a positive whole number (Telegram's fit in
+    52 bits)."""
+    typed = value.strip()
+    if not re.fullmatch(r"[0-9]{1,16}", typed) or not 0 < int(typed) < 2**52:
+        raise Invalid(
+            N_("A Telegram user id is a number, such as 123456789. You typed: {text}"),
+            text=typed[:40],
+        )
+    return int(typed)
+
+
 def name_key(name: str) -> str:
     """A name without case, accents, punctuation or spacing, to find the same organisation."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
@@ -47,8 +59,13 @@ def website(value: str) -> str:
     candidate = value.strip()
     if "://" not in candidate:
         candidate = "https://" + candidate
-    parts = urlsplit(candidate)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(candidate)
+        host = parts.hostname or ""
+    except ValueError:  # "[", a port that is not a number…
+        raise Invalid(
+            N_("That is not a web address. Send one like www.example.be, or press Skip.")
+        ) from None
     if (
         parts.scheme not in ("http", "https")
         or "." not in host
@@ -79,7 +96,40 @@ def due_date(value: str, locale: str, today: dt.date) -> dt.date:
             N_("That date is in the past. Choose today or a later date, like {example}."),
             example=format_date(today, "short", locale=babel_locale(locale)),
         )
+    return due_in_range(day, today)
+
+
+DUE_YEARS_AHEAD = 10  # an engagement of the pact is due within ten years
+SESSION_YEARS_AHEAD = 2  # a session is scheduled within two years
+
+
+def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
+    return moment.replace(
+        year=moment.year + years, day=min(moment.day, 28) if moment.month == 2 else moment.day
+    )
+
+
+def due_in_range(day: dt.date, today: dt.date) -> dt.date:
+    """A due date within ten years, for the pact's horizon (and so that every date the bot
+    works out from it exists)."""
+    latest = today.replace(year=today.year + DUE_YEARS_AHEAD, day=min(today.day, 28))
+    if day > latest:
+        raise Invalid(
+            N_("That is too far ahead: choose a date within ten years, at the latest {latest}."),
+            latest=latest,
+        )
     return day
+
+
+def moment_in_range(moment: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """A session's start within two years from now."""
+    latest = _years_later(now, SESSION_YEARS_AHEAD)
+    if moment > latest:
+        raise Invalid(
+            N_("That is too far ahead: choose a moment within two years, at the latest {latest}."),
+            latest=latest,
+        )
+    return moment
 
 
 def number(value: str, locale: str) -> float:
@@ -100,9 +150,22 @@ def number(value: str, locale: str) -> float:
         )
     except (NumberFormatError, InvalidOperation):
         parsed = None
-    if parsed is None or not parsed.is_finite() or abs(parsed) > Decimal(10) ** 12:
+    if parsed is None or not parsed.is_finite():
         raise Invalid(N_("That is not a number. Send a number such as 10 or 2.5."))
+    exponent = parsed.normalize().as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if abs(parsed) > NUMBER_LIMIT or decimals > NUMBER_DECIMALS:
+        raise Invalid(
+            N_("Send a number between {low} and {high}, with at most {decimals} decimals."),
+            low=-NUMBER_LIMIT,
+            high=NUMBER_LIMIT,
+            decimals=NUMBER_DECIMALS,
+        )
     return float(parsed)
+
+
+NUMBER_LIMIT = 1_000_000_000  # indicators count people, hours, euros: far below this
+NUMBER_DECIMALS = 4
 
 
 _DURATION = re.compile(
@@ -142,7 +205,7 @@ def moment(value: str, locale: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datet
         raise Invalid(
             N_("That moment is in the past. Choose a later one, like {example}."), example=example
         )
-    return result
+    return moment_in_range(result, now)
 
 
 def example_moment(tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:

@@ -125,6 +125,23 @@ async def of_organisation(conn: aiosqlite.Connection, organisation_id: int) -> l
     return await many(conn, sql, (organisation_id,))
 
 
+async def history(
+    conn: aiosqlite.Connection, intention_id: int, limit: int, offset: int
+) -> tuple[list[Row], int]:
+    """A page of the intention's progress, newest first, each with its values as a JSON
+    list of [indicator id, value]; and how many there are."""
+    rows = await many(
+        conn,
+        "SELECT p.text, p.at, (SELECT json_group_array(json_array(v.indicator_id, v.value))"
+        " FROM progress_value v WHERE v.progress_id = p.id) AS vals"
+        " FROM progress p WHERE p.intention_id = ? ORDER BY p.at DESC, p.id DESC"
+        " LIMIT ? OFFSET ?",
+        (intention_id, limit, offset),
+    )
+    total = await one(conn, "SELECT count(*) FROM progress WHERE intention_id = ?", (intention_id,))
+    return rows, int(total[0]) if total else 0
+
+
 def set_fields(conn: Tx, intention_id: int, fields: dict[str, Any], now: str) -> None:
     allowed = {"title", "description", "due_date", "status"}
     if not fields or set(fields) - allowed:

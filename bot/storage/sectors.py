@@ -11,6 +11,10 @@ async def all_sectors(conn: aiosqlite.Connection) -> list[Row]:
     return await many(conn, "SELECT * FROM sector ORDER BY position, id")
 
 
+async def codes(conn: aiosqlite.Connection) -> set[str]:
+    return {r[0] for r in await many(conn, "SELECT code FROM sector")}
+
+
 async def add(
     conn: aiosqlite.Connection, code: str, name_nl: str, name_fr: str, name_en: str
 ) -> int:
