@@ -84,6 +84,7 @@ async def test_every_table_holding_a_person_is_declared(harness: Harness) -> Non
         "contact_id",
         "created_by",
         "used_by",
+        "added_by",
         "recipient_id",
     }
     tables = [r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")]
@@ -138,3 +139,52 @@ async def test_forget_in_the_middle_of_a_flow_ends_it(harness: Harness) -> None:
     assert texts(await harness.send(person, "Education")) == [
         "I did not ask anything. Type /help to see what I can do."
     ]
+
+
+async def test_forget_leaves_no_id_or_name_of_the_person_anywhere_in_the_file(
+    harness: Harness,
+) -> None:
+    """Everything a person can leave behind, then /forget, then a look at every cell of
+    every table and at the bytes of the database file and its log."""
+    from tests.flows import log_progress, record_intention, register
+    from tests.test_sessions import schedule
+
+    name = "Zebedeus Quaxington"
+    person = Person(5_551_234, "nl", name)
+    colleague, newcomer = Person(5_551_235, "nl", "Colleague"), Person(5_551_236, "en", "New")
+    team = Person(OWNER_ID, "en")
+    await register(harness, person, "Vzw Spoor")
+    code = texts(await harness.send(person, "/invite"))[0].rsplit("join_", 1)[1]
+    await harness.send(colleague, f"/start join_{code}")
+    await harness.tap(colleague, f"org:join:{code}")
+    await record_intention(harness, person, "Spoorzoeken")
+    intention_id = await harness.application.services.db.fetchval("SELECT id FROM intention")
+    await log_progress(harness, person, intention_id, "Tien sporen gevonden.", "4")
+    await harness.send(newcomer, "/register")
+    await harness.send(newcomer, "vzw spoor")
+    await harness.tap(newcomer, "reg:join:")  # a join request to the person
+    await harness.send(team, f"/team add {person.id}")  # the audit log names them
+    await harness.send(person, "/team add 5551299")  # and they add someone themselves
+    await schedule(harness)  # invited, reminders queued
+    await harness.dispatch()
+    await harness.send(person, "/intention")  # a flow left half-way
+    await harness.send(person, "Half af")
+
+    await harness.send(person, "/forget")
+    await harness.tap(person, "privacy:forget:yes")
+
+    db = harness.application.services.db
+    tables = [r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for row in await db.fetchall(f"SELECT * FROM {table}"):  # noqa: S608
+            for column, value in zip(row.keys(), tuple(row), strict=True):
+                assert value != person.id, f"{table}.{column} holds the id"
+                if isinstance(value, str):
+                    assert str(person.id) not in value, f"{table}.{column}: {value}"
+                    assert "Zebedeus" not in value, f"{table}.{column}: {value}"
+    # The organisation stays for the colleague; the file holds no trace of the name.
+    assert await db.fetchval("SELECT count(*) FROM organisation WHERE name = 'Vzw Spoor'") == 1
+    path = harness.application.services.settings.database_path
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():
+            assert b"Zebedeus" not in file.read_bytes(), file

@@ -25,3 +25,4 @@ class Privacy:
     async def forget(self, person_id: int) -> None:
         async with self._db.transaction() as tx:
             await privacy.forget(tx, person_id)
+        await self._db.scrub()

@@ -133,6 +133,7 @@ class Database:
             self._small = sqlite3.connect(str(self.path), isolation_level=None)
             self._small.execute("PRAGMA foreign_keys=ON")
             self._small.execute("PRAGMA synchronous=NORMAL")
+            self._small.execute("PRAGMA secure_delete=ON")
             self._small.execute("PRAGMA busy_timeout=0")  # never wait on the event loop
 
     async def _connect(self) -> Connection:
@@ -146,6 +147,8 @@ class Database:
         conn.row_factory = sqlite3.Row
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
+        # What is deleted is overwritten, not left in free pages: /forget means gone.
+        await conn.execute("PRAGMA secure_delete=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         return conn
 
@@ -220,6 +223,17 @@ class Database:
                 rider.committed = True
             self._committed()
             return result
+
+    async def scrub(self) -> None:
+        """Copy the write-ahead log into the database file and empty it, so that pages
+        from before a deletion are no longer in the log (after /forget)."""
+        if self._writer is None:
+            raise RuntimeError("the database is not open")
+        async with self._write_lock:
+            rows = await self._writer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        for busy, *_ in rows:
+            if busy:
+                _LOGGER.warning("the log could not be emptied yet: a reader was busy")
 
     async def write_alone(self, work: Callable[[Tx], None]) -> None:
         """One small statement in `work`, committed on its own (SQLite makes a statement

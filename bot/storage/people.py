@@ -10,6 +10,7 @@ from bot.storage.privacy import PersonalData
 PERSONAL_DATA = (
     PersonalData("person", "id"),
     PersonalData("team_member", "person_id"),
+    PersonalData("team_member", "added_by", forget="anonymise"),
 )
 
 

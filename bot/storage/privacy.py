@@ -24,16 +24,26 @@ import bot.storage
 
 @dataclass(frozen=True, slots=True)
 class PersonalData:
-    """Rows of `table` whose `column` holds the person's Telegram id.
+    """Rows of `table` whose `column` holds the person's Telegram id, or (`json_path`)
+    whose JSON `column` holds it at that path.
 
     `forget="delete"` removes the rows; `"anonymise"` keeps them (they belong to an
-    organisation or to the record of the pact) and clears the column.
+    organisation or to the record of the pact) and clears the column, or removes the
+    person from the JSON.
     """
 
     table: str
     column: str
     forget: Literal["delete", "anonymise"] = "delete"
     also_clear: tuple[str, ...] = ()
+    json_path: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The condition that finds the person's rows (names from code, never input)."""
+        if self.json_path:
+            return f"json_extract({self.column}, '{self.json_path}') = ?"
+        return f"{self.column} = ?"
 
 
 ForgetHook = Callable[[aiosqlite.Connection, int], Awaitable[None]]
@@ -60,7 +70,7 @@ async def export(conn: aiosqlite.Connection, person_id: int) -> dict[str, list[d
     result: dict[str, list[dict[str, Any]]] = {}
     for item in declarations():
         # Table and column names come from the declarations in code, never from input.
-        sql = f"SELECT * FROM {item.table} WHERE {item.column} = ?"  # noqa: S608
+        sql = f"SELECT * FROM {item.table} WHERE {item.where}"  # noqa: S608
         async with conn.execute(sql, (person_id,)) as cursor:
             rows = [_plain(dict(row)) for row in await cursor.fetchall()]
         result.setdefault(item.table, []).extend(rows)
@@ -74,10 +84,13 @@ async def forget(conn: aiosqlite.Connection, person_id: int) -> None:
     # Delete dependent rows before the person row, whatever order modules were found in.
     for item in sorted(declarations(), key=lambda d: d.table == "person"):
         if item.forget == "delete":
-            sql = f"DELETE FROM {item.table} WHERE {item.column} = ?"  # noqa: S608
+            sql = f"DELETE FROM {item.table} WHERE {item.where}"  # noqa: S608
+        elif item.json_path:
+            removed = f"{item.column} = json_remove({item.column}, '{item.json_path}')"
+            sql = f"UPDATE {item.table} SET {removed} WHERE {item.where}"  # noqa: S608
         else:
             cleared = ", ".join(f"{col} = NULL" for col in (item.column, *item.also_clear))
-            sql = f"UPDATE {item.table} SET {cleared} WHERE {item.column} = ?"  # noqa: S608
+            sql = f"UPDATE {item.table} SET {cleared} WHERE {item.where}"  # noqa: S608
         await conn.execute(sql, (person_id,))
 
 
