@@ -9,8 +9,12 @@ import aiosqlite
 
 from bot.storage.privacy import PersonalData
 
-# The record of what the team did stays; the person's id is cleared from it.
-PERSONAL_DATA = (PersonalData("audit_log", "actor_id", forget="anonymise"),)
+# The record of what the team did stays; the person is taken out of it, as the one who
+# acted and as the one acted on (team.add, team.remove).
+PERSONAL_DATA = (
+    PersonalData("audit_log", "actor_id", forget="anonymise"),
+    PersonalData("audit_log", "detail", forget="anonymise", json_path="$.person_id"),
+)
 
 
 async def record(
