@@ -314,3 +314,61 @@ async def test_the_longest_card_and_list_fit_in_one_message_and_history_shows_al
     assert organisation is not None
     await harness.tap(TEAM, f"to:open:{organisation.id}.0.0.-.-")
     assert "… and" in harness.last_text(TEAM)
+
+
+INTENTION_ANSWERS: list[tuple[str, str]] = [
+    ("send", "Buddies for newcomers"),
+    ("send", "Pairs of volunteers and newcomers, weekly."),
+    ("tap", f"int:sector:{EDUCATION}"),
+    ("tap", "int:lever:trust"),
+    ("tap", "int:preconditions:cooperation"),
+    ("tap", "int:preconditions:"),
+    ("tap", "int:characteristics:"),
+    ("send", "31/12/2027"),
+    ("tap", "int:indicator:add"),
+    ("send", "Pairs formed"),
+    ("send", "pairs"),
+    ("send", "2"),
+    ("send", "12"),
+    ("tap", "int:indicator:done"),
+    ("tap", "int:ok:"),
+]
+
+
+@pytest.mark.parametrize("killed_after", range(len(INTENTION_ANSWERS)))
+async def test_a_kill_after_any_answer_never_misfiles_the_rest(
+    harness: Harness, killed_after: int
+) -> None:
+    person = await contact(harness, Person(2200, "en"), "Vzw Overal")
+    await harness.send(person, "/intention")
+    for n, (how, what) in enumerate(INTENTION_ANSWERS):
+        if how == "send":
+            await harness.send(person, what)
+        else:
+            # After a restart the fake has no messages: press on the latest question.
+            message = harness.request.messages(person.id)
+            if message and what in message[-1].button_data:
+                await harness.tap(person, what)
+            else:
+                asked = harness.application.user_data[person.id]["draft"]["_message"]
+                await harness.press(person, what, asked)
+        if n == killed_after:
+            await harness.kill()
+            await harness.start()
+    rows = await harness.application.services.db.fetchall(
+        "SELECT i.title, i.description, i.lever, i.due_date, i.preconditions, d.name, d.unit,"
+        " d.baseline, d.target FROM intention i JOIN indicator d ON d.intention_id = i.id"
+    )
+    assert [tuple(r) for r in rows] == [
+        (
+            "Buddies for newcomers",
+            "Pairs of volunteers and newcomers, weekly.",
+            "trust",
+            "2027-12-31",
+            '["cooperation"]',
+            "Pairs formed",
+            "pairs",
+            2.0,
+            12.0,
+        )
+    ]
