@@ -14,12 +14,13 @@ lookup instead of asking a `ConversationHandler` per flow on every update.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler
@@ -33,6 +34,7 @@ from handlers.common import (
     answer,
     end_flow,
     error_text,
+    esc,
     keyboard,
     refuse,
     send,
@@ -41,6 +43,9 @@ from handlers.common import (
 
 if TYPE_CHECKING:
     from bot.app import PactApplication
+
+_LOGGER = logging.getLogger(__name__)
+NO_BUTTONS: dict[str, Any] = {"inline_keyboard": []}
 
 Draft = dict[str, Any]
 Question = tuple[str, Buttons]
@@ -62,6 +67,7 @@ class Step:
     on_button: OnButton | None = None
     skippable: bool = False
     next: str | None = None  # the step after this one, when it is not the next in the list
+    back: bool = True  # a Back button, when there is a question before it
 
 
 @dataclass
@@ -98,6 +104,8 @@ class Flow:
     # -- moving between steps ------------------------------------------------------------
 
     async def start(self, update: Update, context: PactContext) -> None:
+        await self._retire(context)  # a flow left half-way keeps no live buttons either
+        await _spend(update, context)
         end_flow(context)  # one flow at a time: starting one drops any other
         draft = self.draft(context)
         draft["_path"] = []
@@ -115,7 +123,14 @@ class Flow:
         context.user_data["flow"] = self.name
         await self._go(update, context, first or self.steps[0].name)
 
-    async def _go(self, update: Update, context: PactContext, name: str) -> None:
+    async def _go(
+        self,
+        update: Update,
+        context: PactContext,
+        name: str,
+        in_place: bool = False,
+        answered: str | None = None,
+    ) -> None:
         draft = self.draft(context)
         if name == DONE:
             await self._finish(update, context, draft)
@@ -128,7 +143,9 @@ class Flow:
         back_to = draft.pop("_return", None)
         if back_to:
             draft["_after"] = back_to
-        await self._ask(update, context, name)
+        elif draft.get("_after") == name:
+            draft.pop("_after")  # back where a change from the review returns: done
+        await self._ask(update, context, name, in_place=in_place, answered=answered)
 
     async def _finish(self, update: Update, context: PactContext, draft: Draft) -> None:
         """Save: the flow's end is stored in the same transaction as what it saves, so a
@@ -136,6 +153,7 @@ class Flow:
         assert context.user_data is not None and context.person_id is not None
         ended = {k: v for k, v in context.user_data.items() if k not in ("flow", "draft")}
         persistence = _persistence(context)
+        await self._retire(context)  # the last question's buttons go with the flow
         rider: Rider | None = None
         try:
             with persistence.riding(context.person_id, ended) as rider:
@@ -163,16 +181,18 @@ class Flow:
         name: str,
         in_place: bool = False,
         note: str | None = None,
+        answered: str | None = None,
     ) -> None:
-        """Ask step `name`: a new message, or (`in_place`) the pressed question redrawn, as
-        when a toggle button ticks an option; `note` (a refusal, a hint) heads it. The state
-        that asks it is stored first."""
+        """Ask step `name`: in the message whose button was pressed (`in_place`), with
+        the answer given there on top ("✓ Build trust"), or as a new message, the last
+        question's buttons taken away. `note` (a refusal, a hint) heads it. The state that
+        asks it is stored first."""
         draft = self.draft(context)
         step = self._by_name[name]
         text, rows = await step.ask(context, draft)
         t = context.i18n
         extra: list[tuple[str, str]] = []
-        if len(draft["_path"]) > 1:
+        if step.back and len(draft["_path"]) > 1:
             extra.append((t.gettext("« Back"), f"{self.name}:back:"))
         if step.skippable:
             extra.append((t.gettext("Skip"), f"{self.name}:skip:"))
@@ -181,8 +201,13 @@ class Flow:
         body = f"{text}\n\n<i>{hint}</i>"
         if note:
             body = f"{note}\n\n{body}"
+        if in_place and answered:
+            body = f"✓ {esc(answered)}\n\n{body}"
         assert context.user_data is not None and context.person_id is not None
         persistence = _persistence(context)
+        if not in_place:
+            await self._retire(context)
+        draft["_live"] = bool(all_rows)
         await persistence.write_through(context.person_id, context.user_data)
         reply = show if in_place else send
         try:
@@ -196,6 +221,22 @@ class Flow:
                 context.user_data.update(before)
                 await persistence.write_through(context.person_id, context.user_data)
             raise
+
+    async def _retire(self, context: PactContext, message_id: int | None = None) -> None:
+        """Take the buttons off the last question (or `message_id`): once answered, left
+        or ended, a question has no buttons that do nothing."""
+        draft = (context.user_data or {}).get("draft") or {}
+        if message_id is None:
+            if not draft.get("_live") or not draft.get("_message"):
+                return
+            message_id = int(draft["_message"])
+            draft["_live"] = False
+        if context.person_id is None:
+            return
+        try:
+            await context.bot.edit_markup(context.person_id, message_id, NO_BUTTONS)
+        except TelegramError as error:  # gone, too old, already bare: nothing to take away
+            _LOGGER.info("buttons of message %s stay: %s", message_id, error)
 
     async def reask(self, update: Update, context: PactContext, note: str) -> None:
         """The current question again, as a new message with live buttons, under `note`:
@@ -265,7 +306,9 @@ class Flow:
         asked = draft.get("_message")
         pressed = query.message.message_id if query.message is not None else None
         if step is None or pressed is None or (asked is not None and pressed < asked):
-            await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+            await refuse(update, context, no_longer_valid())
+            if pressed is not None:
+                await self._retire(context, pressed)
             if step is not None:
                 await self.reask(update, context, context.i18n.gettext("Where we are now:"))
             return
@@ -277,15 +320,15 @@ class Flow:
             if len(path) > 1:
                 path.pop()
             draft.pop("_after", None)
-            await self._go(update, context, path[-1])
+            await self._go(update, context, path[-1], in_place=True)
             return
         if action == "skip" and step.skippable:
             await answer(update, context)
             draft.pop(step.name, None)  # a skippable step keeps its answer under its name
-            await self._after(update, context, step, None)
+            await self._after(update, context, step, None, in_place=True)
             return
         if step.on_button is None:
-            await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+            await refuse(update, context, no_longer_valid())
             return
         try:
             target = await step.on_button(context, draft, action, value)
@@ -293,31 +336,79 @@ class Flow:
             await refuse(update, context, error)
             return
         await answer(update, context)
-        await self._after(update, context, step, target)
+        await self._after(update, context, step, target, in_place=True, answered=_label(query))
 
     async def _after(
-        self, update: Update, context: PactContext, step: Step, target: str | None
+        self,
+        update: Update,
+        context: PactContext,
+        step: Step,
+        target: str | None,
+        in_place: bool = False,
+        answered: str | None = None,
     ) -> None:
         draft = self.draft(context)
         if target == STAY:
-            await self._ask(update, context, step.name, in_place=update.callback_query is not None)
+            await self._ask(update, context, step.name, in_place=in_place)
             return
         if target is not None and target.startswith("=goto:"):
             draft["_return"] = step.name
             target = target.removeprefix("=goto:")
-        await self._go(update, context, target or self._next(draft, step))
+            answered = None  # "Change title" is no answer to show
+        name = target or self._next(draft, step)
+        await self._go(update, context, name, in_place=in_place, answered=answered)
 
     async def cancel(self, update: Update, context: PactContext) -> None:
+        await self._retire(context)
         end_flow(context)
         await send(update, context, context.i18n.gettext("Stopped. Nothing was saved."))
 
     async def _lost(self, update: Update, context: PactContext) -> None:
+        await self._retire(context)
         end_flow(context)
         await send(
             update,
             context,
             context.i18n.gettext("I lost track of where we were. Please start again."),
         )
+
+
+async def _spend(update: Update, context: PactContext) -> None:
+    """A button that starts a flow leaves its message (the rest stays): pressed again, it
+    would start the flow over."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return
+    markup = query.message.reply_markup
+    if markup is None:
+        return
+    rows = [
+        [(b.text, b.callback_data) for b in row if b.callback_data != query.data]
+        for row in markup.inline_keyboard
+        if all(isinstance(b.callback_data, str) for b in row)
+    ]
+    kept: Buttons = [[(label, str(data)) for label, data in row] for row in rows if row]
+    try:
+        await context.bot.edit_markup(
+            query.message.chat.id, query.message.message_id, keyboard(kept)
+        )
+    except TelegramError as error:
+        _LOGGER.info("the button that started a flow stays: %s", error)
+
+
+def _label(query: CallbackQuery) -> str | None:
+    """The text of the button pressed, without its tick marks."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text.removeprefix("✓ ").removeprefix("☑ ").removeprefix("☐ ")
+    return None
+
+
+def no_longer_valid() -> NotAllowed:
+    """The refusal of a button that is old, forged or of another flow."""
+    return NotAllowed(N_("This button is no longer valid."))
 
 
 def _persistence(context: PactContext) -> SQLitePersistence:

@@ -20,9 +20,28 @@ from bot.services.intentions import (
     check_title,
     check_unit,
 )
-from bot.vocabulary import CHARACTERISTICS, LEVER, LEVERS, PRECONDITIONS, Term
+from bot.vocabulary import (
+    CHARACTERISTIC,
+    CHARACTERISTICS,
+    LEVER,
+    LEVERS,
+    PRECONDITION,
+    PRECONDITIONS,
+    Term,
+)
 from handlers.common import esc, parse_id, send, user_id_of
-from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
+from handlers.flow import (
+    DONE,
+    STAY,
+    Draft,
+    Flow,
+    Question,
+    Step,
+    ask,
+    goto,
+    keep,
+    no_longer_valid,
+)
 from handlers.render import lever_name, sector_name
 
 # -- shared with the "add an indicator" flow -------------------------------------------
@@ -126,7 +145,7 @@ def _toggle_step(key: str, terms: tuple[Term, ...], question: str) -> Step:
     async def on_button(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
         return _toggle(draft, key, terms, action, value)
 
-    return Step(key, ask_terms, on_button=on_button)
+    return Step(key, ask_terms, on_button=on_button, next="review")
 
 
 def due_choices(today: dt.date) -> list[tuple[str, dt.date]]:
@@ -191,36 +210,42 @@ async def _on_due_button(context: PactContext, draft: Draft, action: str, value:
     return None
 
 
-async def _ask_indicators(context: PactContext, draft: Draft) -> Question:
+async def _ask_first_indicator(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
-    lines = [
-        t.gettext("A goal that cannot be measured cannot be reached. Add a measurable indicator?")
-    ]
-    for ind in draft["indicators"]:
-        lines.append(
-            t.gettext("• {name}: from {baseline} to {target} {unit}").format(
-                name=esc(ind["name"]),
-                baseline=t.number(ind["baseline"]),
-                target=t.number(ind["target"]),
-                unit=esc(ind["unit"]),
-            )
+    text = "\n\n".join(
+        (
+            t.gettext("A goal that cannot be measured cannot be reached."),
+            t.gettext(
+                "What do you measure? Name the indicator, for example: trainees who found a job."
+            ),
         )
-    more = (
-        t.gettext("Add another indicator") if draft["indicators"] else t.gettext("Add an indicator")
     )
-    done = t.gettext("Continue") if draft["indicators"] else t.gettext("Continue without")
-    rows = [[(done, "int:indicator:done")]]
-    if len(draft["indicators"]) < MAX_INDICATORS:
-        rows.insert(0, [(more, "int:indicator:add")])
-    return "\n".join(lines), rows
+    return text, [[(t.gettext("Continue without an indicator"), "int:indicator:none")]]
 
 
-async def _on_indicators(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
-    if action != "indicator" or value not in ("add", "done"):
-        raise NotAllowed(N_("This button is no longer valid."))
-    if value == "add" and len(draft["indicators"]) >= MAX_INDICATORS:
-        raise Invalid(N_("An intention has at most {max} indicators."), max=MAX_INDICATORS)
-    return "ind_name" if value == "add" else "review"
+async def _on_no_indicator(
+    context: PactContext, draft: Draft, action: str, value: str
+) -> str | None:
+    if action != "indicator" or value != "none":
+        raise no_longer_valid()
+    for key in ("ind_name", "ind_unit", "ind_baseline"):
+        draft.pop(key, None)
+    return "review"
+
+
+async def _on_indicator_name(context: PactContext, draft: Draft, text: str) -> str | None:
+    await on_indicator_name(context, draft, text)
+    return "ind_unit"
+
+
+async def _on_unit(context: PactContext, draft: Draft, text: str) -> str | None:
+    await on_unit(context, draft, text)
+    return "ind_baseline"
+
+
+async def _on_baseline(context: PactContext, draft: Draft, text: str) -> str | None:
+    await on_baseline(context, draft, text)
+    return "ind_target"
 
 
 async def _on_target(context: PactContext, draft: Draft, text: str) -> str | None:
@@ -235,7 +260,12 @@ async def _on_target(context: PactContext, draft: Draft, text: str) -> str | Non
     )
     for key in ("ind_name", "ind_unit", "ind_baseline"):
         draft.pop(key, None)
-    return "indicators"
+    return "review"
+
+
+def _names(context: PactContext, codes: list[str], terms: dict[str, Term]) -> str:
+    t = context.i18n
+    return ", ".join(t.gettext(terms[c].name) for c in codes if c in terms) or t.gettext("none")
 
 
 async def _ask_review(context: PactContext, draft: Draft) -> Question:
@@ -251,25 +281,62 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
         ),
         t.gettext("Lever: {lever}").format(lever=lever_name(t, draft["lever"])),
         t.gettext("Due: {date}").format(date=t.date(dt.date.fromisoformat(draft["due_date"]))),
+        t.gettext("Preconditions: {names}").format(
+            names=_names(context, draft["preconditions"], PRECONDITION)
+        ),
+        t.gettext("Characteristics: {names}").format(
+            names=_names(context, draft["characteristics"], CHARACTERISTIC)
+        ),
     ]
     count = len(draft["indicators"])
-    lines.append(t.ngettext("{n} indicator", "{n} indicators", count).format(n=count))
-    return "\n".join(lines), [
-        [(t.gettext("✅ Save"), "int:ok:")],
+    lines.append(t.ngettext("{n} indicator:", "{n} indicators:", count).format(n=count))
+    for ind in draft["indicators"]:
+        lines.append(
+            t.gettext("• {name}: from {baseline} to {target} {unit}").format(
+                name=esc(ind["name"]),
+                baseline=t.number(ind["baseline"]),
+                target=t.number(ind["target"]),
+                unit=esc(ind["unit"]),
+            )
+        )
+    rows = [[(t.gettext("✅ Save"), "int:ok:")]]
+    if count < MAX_INDICATORS:
+        label = t.gettext("➕ Another indicator") if count else t.gettext("➕ An indicator")
+        rows.append([(label, "int:edit:indicator")])
+    rows += [
+        [
+            (t.gettext("Preconditions"), "int:edit:preconditions"),
+            (t.gettext("Characteristics"), "int:edit:characteristics"),
+        ],
         [
             (t.gettext("Change title"), "int:edit:title"),
             (t.gettext("Change description"), "int:edit:description"),
         ],
-        [(t.gettext("Change due date"), "int:edit:due")],
+        [
+            (t.gettext("Change sector"), "int:edit:sector"),
+            (t.gettext("Change due date"), "int:edit:due"),
+        ],
     ]
+    return "\n".join(lines), rows
 
 
 async def _on_review(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action == "ok":
         return DONE
-    if action == "edit" and value in ("title", "description", "due"):
+    if action == "edit" and value == "indicator":
+        if len(draft["indicators"]) >= MAX_INDICATORS:
+            raise Invalid(N_("An intention has at most {max} indicators."), max=MAX_INDICATORS)
+        return "ind_name"
+    if action == "edit" and value in (
+        "title",
+        "description",
+        "due",
+        "sector",
+        "preconditions",
+        "characteristics",
+    ):
         return goto(value)
-    raise NotAllowed(N_("This button is no longer valid."))
+    raise no_longer_valid()
 
 
 async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
@@ -299,6 +366,7 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
 INTENTION = Flow(
     name="int",
     command="intention",
+    entry_pattern=r"^int:start:$",
     begin=_begin,
     finish=_finish,
     steps=(
@@ -317,8 +385,21 @@ INTENTION = Flow(
             ask(N_("Describe it: what, for whom, with whom (at most 1,000 characters).")),
             on_text=keep("description", check_description),
         ),
-        Step("sector", _ask_sector, on_button=_on_sector),
         Step("lever", _ask_lever, on_button=_on_lever),
+        Step("due", _ask_due, on_text=_on_due_text, on_button=_on_due_button),
+        Step(
+            "ind_name",
+            _ask_first_indicator,
+            on_text=_on_indicator_name,
+            on_button=_on_no_indicator,
+        ),
+        Step("ind_unit", ask_unit, on_text=_on_unit),
+        Step("ind_baseline", ask_baseline, on_text=_on_baseline),
+        Step("ind_target", ask_target, on_text=_on_target),
+        # The review has no Back: it says what to change, and each change comes back to it.
+        Step("review", _ask_review, on_button=_on_review, back=False),
+        # Reached from the review only.
+        Step("sector", _ask_sector, on_button=_on_sector, next="review"),
         _toggle_step(
             "preconditions",
             PRECONDITIONS,
@@ -332,12 +413,5 @@ INTENTION = Flow(
                 "then Done."
             ),
         ),
-        Step("due", _ask_due, on_text=_on_due_text, on_button=_on_due_button),
-        Step("indicators", _ask_indicators, on_button=_on_indicators),
-        Step("ind_name", ask_indicator_name, on_text=on_indicator_name),
-        Step("ind_unit", ask_unit, on_text=on_unit),
-        Step("ind_baseline", ask_baseline, on_text=on_baseline),
-        Step("ind_target", ask_target, on_text=_on_target),
-        Step("review", _ask_review, on_button=_on_review),
     ),
 )

@@ -24,6 +24,17 @@ def language_keyboard(current: str) -> Markup:
     )
 
 
+async def welcome_keyboard(context: PactContext, person_id: int) -> Markup:
+    """The languages, and for someone who is no contact yet, registering: most people
+    come for that, and it is one tap away."""
+    t = context.i18n
+    markup = language_keyboard(t.locale)
+    if await context.services.organisations.of_contact(person_id) is None:
+        register = keyboard([[(t.gettext("🏢 Register your organisation"), "reg:start:")]])
+        markup = {"inline_keyboard": register["inline_keyboard"] + markup["inline_keyboard"]}
+    return markup
+
+
 async def choose(update: Update, context: PactContext) -> None:
     """Shows the three languages as buttons, the current one ticked."""
     t = context.i18n
@@ -41,4 +52,4 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     if await context.services.team.is_member(person_id):
         await publish_team_commands(context, person_id, value)
     text = t.gettext("From now on I speak English with you. Type /help to see what I can do.")
-    await show(update, context, text, language_keyboard(value))
+    await show(update, context, text, await welcome_keyboard(context, person_id))

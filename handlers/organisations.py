@@ -17,7 +17,7 @@ from bot.services.organisations import (
 )
 from bot.services.validation import website
 from handlers.common import esc, keyboard, parse_id, send, show, user_id_of
-from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
+from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep, no_longer_valid
 from handlers.render import organisation_summary
 
 
@@ -90,25 +90,27 @@ async def _on_sector(context: PactContext, draft: Draft, action: str, value: str
 async def _ask_review(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     sector = await context.services.sectors.get(draft["sector_id"])
-    none = t.gettext("(none)")
-    text = "\n".join(
-        (
-            t.gettext("<b>Check and confirm</b>"),
-            t.gettext("Name: {name}").format(name=esc(draft["name"])),
-            t.gettext("Sector: {sector}").format(sector=esc(sector.name(t.locale))),
-            t.gettext("Website: {url}").format(url=esc(draft.get("website") or none)),
-            t.gettext("Description: {text}").format(text=esc(draft.get("description") or none)),
-        )
+    lines = [
+        t.gettext("<b>Check and confirm</b>"),
+        t.gettext("Name: {name}").format(name=esc(draft["name"])),
+        t.gettext("Sector: {sector}").format(sector=esc(sector.name(t.locale))),
+    ]
+    if draft.get("website"):
+        lines.append(t.gettext("Website: {url}").format(url=esc(draft["website"])))
+    if draft.get("description"):
+        lines.append(esc(draft["description"]))
+    website = t.gettext("Change website") if draft.get("website") else t.gettext("Add website")
+    description = (
+        t.gettext("Change description")
+        if draft.get("description")
+        else t.gettext("Add description")
     )
-    return text, [
+    return "\n".join(lines), [
         [(t.gettext("✅ Register"), "reg:ok:")],
+        [(website, "reg:edit:website"), (description, "reg:edit:description")],
         [
             (t.gettext("Change name"), "reg:edit:name"),
             (t.gettext("Change sector"), "reg:edit:sector"),
-        ],
-        [
-            (t.gettext("Change website"), "reg:edit:website"),
-            (t.gettext("Change description"), "reg:edit:description"),
         ],
     ]
 
@@ -118,7 +120,7 @@ async def _on_review(context: PactContext, draft: Draft, action: str, value: str
         return DONE
     if action == "edit" and value in ("name", "sector", "website", "description"):
         return goto(value)
-    raise NotAllowed(N_("This button is no longer valid."))
+    raise no_longer_valid()
 
 
 async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
@@ -154,22 +156,30 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
             "{organisation} is registered and you are its contact. Next: /intention records an "
             "engagement intention, /invite adds a colleague."
         ).format(organisation=esc(organisation.name)),
+        keyboard([[(t.gettext("📝 Record an engagement intention"), "int:start:")]]),
     )
 
 
 REGISTER = Flow(
     name="reg",
     command="register",
+    entry_pattern=r"^reg:start:$",
     begin=_begin,
     finish=_finish,
     steps=(
         Step("name", ask(N_("What is the name of your organisation?")), on_text=_on_name),
         Step("sector", _ask_sector, on_button=_on_sector),
+        # The review has no Back: it says what to change, and each change comes back to it.
+        Step("review", _ask_review, on_button=_on_review, back=False),
+        # Only when the name matches an existing organisation.
+        Step("similar", _ask_similar, on_button=_on_similar, next="sector"),
+        # Optional, from the review.
         Step(
             "website",
             ask(N_("What is its website? Send it, or press Skip.")),
             on_text=keep("website", website),
             skippable=True,
+            next="review",
         ),
         Step(
             "description",
@@ -180,10 +190,8 @@ REGISTER = Flow(
             ),
             on_text=keep("description", check_description),
             skippable=True,
+            next="review",
         ),
-        Step("review", _ask_review, on_button=_on_review),
-        # Only when the name matches an existing organisation.
-        Step("similar", _ask_similar, on_button=_on_similar, next="sector"),
     ),
 )
 

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.context import PactContext
 from handlers.common import send, user_id_of
-from handlers.language import language_keyboard
+from handlers.language import welcome_keyboard
 
 DeepLink = Callable[[Update, PactContext, str], Awaitable[None]]
 
@@ -30,7 +30,8 @@ async def start(update: Update, context: PactContext) -> None:
             await link(update, context, value)
             return
         await send(update, context, t.gettext("This link is not valid (any more)."))
-    await send(update, context, welcome_text(context), language_keyboard(locale))
+    markup = await welcome_keyboard(context, user_id_of(update))
+    await send(update, context, welcome_text(context), markup)
 
 
 def welcome_text(context: PactContext) -> str:

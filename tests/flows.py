@@ -8,11 +8,10 @@ EDUCATION = 2  # the second default sector
 
 
 async def register(h: Harness, person: Person, name: str, sector_id: int = EDUCATION) -> None:
+    """/register with a name and a sector: the shortest way, four interactions."""
     await h.send(person, "/register")
     await h.send(person, name)
     await h.tap(person, f"reg:sector:{sector_id}")
-    await h.tap(person, "reg:skip:")
-    await h.tap(person, "reg:skip:")
     await h.tap(person, "reg:ok:")
 
 
@@ -25,22 +24,24 @@ async def record_intention(
     indicator: tuple[str, str, str, str] | None = ("Jobs found", "people", "0", "10"),
     lever: str = "agency",
     confirm: bool = True,
+    precondition: str | None = "cooperation",
 ) -> None:
-    """Through /intention to the review screen, and (`confirm`) save it there."""
+    """Through /intention to the review screen (ticking one precondition there), and
+    (`confirm`) save it."""
     await h.send(person, "/intention")
     await h.send(person, title)
     await h.send(person, "Mentoring newcomers towards a first job, with local employers.")
-    await h.tap(person, f"int:sector:{EDUCATION}")
     await h.tap(person, f"int:lever:{lever}")
-    await h.tap(person, "int:preconditions:cooperation")
-    await h.tap(person, "int:preconditions:")
-    await h.tap(person, "int:characteristics:")
     await h.send(person, due)
     if indicator:
-        await h.tap(person, "int:indicator:add")
         for answer in indicator:
             await h.send(person, answer)
-    await h.tap(person, "int:indicator:done")
+    else:
+        await h.tap(person, "int:indicator:none")
+    if precondition:
+        await h.tap(person, "int:edit:preconditions")
+        await h.tap(person, f"int:preconditions:{precondition}")
+        await h.tap(person, "int:preconditions:")
     if confirm:
         await h.tap(person, "int:ok:")
 

@@ -155,20 +155,31 @@ class Harness:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self.process({"message": message})
 
-    async def press(self, person: Person, data: str, message_id: int = 1) -> list[Call]:
-        """The person presses an inline button carrying `data`."""
+    async def press(
+        self, person: Person, data: str, message_id: int = 1, shown: Call | None = None
+    ) -> list[Call]:
+        """The person presses an inline button carrying `data`, on the message `shown`
+        (as the fake Bot API last drew it) or on a message with id `message_id`."""
+        message: dict[str, Any] = {
+            "message_id": shown.message_id if shown and shown.message_id else message_id,
+            "date": int(self.clock.now().timestamp()),
+            "chat": {"id": person.id, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Pactbot"},
+            "text": shown.text if shown and shown.text else "…",
+        }
+        if shown is not None and shown.buttons:
+            message["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": label, "callback_data": value} for label, value in row]
+                    for row in shown.buttons
+                ]
+            }
         query = {
             "id": str(next(_update_ids)),
             "from": person.as_user(),
             "chat_instance": "ci",
             "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(self.clock.now().timestamp()),
-                "chat": {"id": person.id, "type": "private"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Pactbot"},
-                "text": "…",
-            },
+            "message": message,
         }
         calls = await self.process({"callback_query": query})
         answers = [c for c in calls if c.method == "answerCallbackQuery"]
@@ -178,12 +189,26 @@ class Harness:
         return calls
 
     async def tap(self, person: Person, data: str) -> list[Call]:
-        """Press a button the person can see: on the latest message that shows it."""
-        for call in reversed(self.request.messages(chat_id=person.id)[-20:]):
+        """Press a button the person can see: on the latest message that shows it, as
+        that message looks now (edits and buttons taken away included)."""
+        seen: set[int | None] = set()
+        for call in reversed(self.request.messages(chat_id=person.id)[-40:]):
+            if call.message_id in seen:
+                continue  # an older look of a message drawn again since
+            seen.add(call.message_id)
             if data in call.button_data:
-                assert call.message_id is not None
-                return await self.press(person, data, call.message_id)
+                return await self.press(person, data, shown=call)
         raise AssertionError(f"no button {data!r} in the chat of {person.id}")
+
+    def buttons(self, person: Person) -> list[str]:
+        """Every button the person can press now, in every message of theirs."""
+        seen: set[int | None] = set()
+        live: list[str] = []
+        for call in reversed(self.request.messages(chat_id=person.id)):
+            if call.message_id not in seen:
+                seen.add(call.message_id)
+                live += call.button_data
+        return live
 
     def last_text(self, person: Person) -> str:
         return self.request.messages(chat_id=person.id)[-1].text

@@ -210,6 +210,15 @@ class RecordingRequest(BaseRequest):
             call.message_id = message["message_id"]
             self._by_chat.setdefault(call.chat_id or 0, []).append(call)
             return message
+        if call.method == "editMessageReplyMarkup":
+            # The message keeps its text, with these buttons (or none) from now on.
+            call.message_id = int(call.params.get("message_id", 0))
+            chat = self._by_chat.setdefault(call.chat_id or 0, [])
+            previous = next((c for c in reversed(chat) if c.message_id == call.message_id), None)
+            if previous is not None and "text" not in call.params:
+                call.params.setdefault("text", previous.params.get("text"))
+                call.params.setdefault("caption", previous.params.get("caption"))
+            chat.append(call)
         return True
 
     def _message(self, call: Call) -> dict[str, Any]:

@@ -29,7 +29,7 @@ async def test_another_command_in_the_middle_leaves_the_flow_waiting(harness: Ha
     assert "/help" in texts(await harness.send(person, "/help"))[0]
     # The flow still waits for the description, with the title kept.
     calls = await harness.send(person, "Weekly reading club in the library.")
-    assert calls[-1].button_data[0].startswith("int:sector:")
+    assert calls[-1].button_data[0].startswith("int:lever:")
     assert harness.application.user_data[person.id]["draft"]["title"] == "Reading club"
 
 

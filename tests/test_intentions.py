@@ -12,7 +12,7 @@ import pytest
 
 from bot.services.errors import NotAllowed
 from bot.services.intentions import Intention, _Kept
-from tests.flows import EDUCATION, log_progress, record_intention, register
+from tests.flows import log_progress, record_intention, register
 from tests.harness import Harness, Person, alerts, notes, texts
 from tests.telegram_fake import Call, Fault
 
@@ -65,11 +65,7 @@ async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
         in texts(await harness.send(person, long_description))[0]
     )
     await harness.send(person, "Weekly language cafés with volunteers.")
-    await harness.tap(person, f"int:sector:{EDUCATION}")
     await harness.tap(person, "int:lever:trust")
-    await harness.tap(person, "int:preconditions:")
-    await harness.tap(person, "int:characteristics:meeting")
-    await harness.tap(person, "int:characteristics:")
     # 23 November 2026 is "today" for the injected clock.
     assert notes(await harness.send(person, "22/11/2026")) == [
         "That date is in the past. Choose today or a later date, like 23/11/2026."
@@ -78,7 +74,6 @@ async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
         "I cannot read that date. Write it like 31/12/2026."
     ]
     await harness.send(person, "30/06/2027")
-    await harness.tap(person, "int:indicator:add")
     await harness.send(person, "Participants")
     await harness.send(person, "people")
     assert notes(await harness.send(person, "zero")) == [
@@ -89,11 +84,16 @@ async def test_too_long_texts_bad_dates_and_numbers_keep_what_was_entered(
         "The target must differ from the baseline, or there is nothing to measure."
     ]
     await harness.send(person, "40")
-    assert "• Participants: from 5 to 40 people" in harness.last_text(person)
-    await harness.tap(person, "int:indicator:done")
     review = harness.last_text(person)
-    assert "<b>Language cafés</b>" in review and "1 indicator" in review
+    assert "• Participants: from 5 to 40 people" in review
+    assert "<b>Language cafés</b>" in review and "1 indicator:" in review
     assert "30 Jun 2027" in review
+    assert "Sector: Education and training" in review  # the organisation's, unasked
+    # Optional tags are set from the review, which comes back after each.
+    await harness.tap(person, "int:edit:characteristics")
+    await harness.tap(person, "int:characteristics:meeting")
+    await harness.tap(person, "int:characteristics:")
+    assert "Characteristics: Meeting each other" in harness.last_text(person)
     await harness.tap(person, "int:ok:")
 
     row = await harness.application.services.db.fetchone(
@@ -121,33 +121,42 @@ async def test_back_returns_to_the_previous_question(harness: Harness) -> None:
     assert harness.last_text(person).startswith("What will your organisation do?")
     await harness.send(person, "Second title")
     await harness.send(person, "A description.")
-    await harness.tap(person, f"int:sector:{EDUCATION}")
     await harness.tap(person, "int:lever:rights")
-    await harness.tap(person, "int:preconditions:")
-    await harness.tap(person, "int:characteristics:")
+    await harness.tap(person, "int:back:")
+    assert "Which lever" in harness.last_text(person)
+    await harness.tap(person, "int:lever:trust")
     # A quick choice for the due date.
-    due_button = next(
-        data
-        for data in harness.request.messages(732)[-1].button_data
-        if data.startswith("int:due:")
-    )
+    due_button = next(data for data in harness.buttons(person) if data.startswith("int:due:"))
     await harness.tap(person, due_button)
-    await harness.tap(person, "int:indicator:done")
+    await harness.tap(person, "int:indicator:none")
     assert "<b>Second title</b>" in harness.last_text(person)
+    assert "Lever: Build trust" in harness.last_text(person)
 
 
 async def test_a_button_from_an_older_question_is_refused(harness: Harness) -> None:
     person = await _contact(harness, 733, "Vzw Oud")
     await harness.send(person, "/intention")
     await harness.send(person, "Title here")
+    description_question = harness.request.messages(733)[-1]
     await harness.send(person, "A description.")
-    sector_message = harness.request.messages(733)[-1]
-    await harness.tap(person, f"int:sector:{EDUCATION}")
-    assert sector_message.message_id is not None
-    calls = await harness.press(person, "int:sector:1", sector_message.message_id)
+    lever_message = harness.request.messages(733)[-1]
+    await harness.tap(person, "int:lever:trust")
+    # The answered question became the next one, in the same message, answer on top.
+    assert lever_message.message_id is not None
+    assert harness.last_text(person).startswith("✓ Build trust\n\nBy when?")
+    # An old press arriving on it (sent before it changed) is refused.
+    calls = await harness.press(person, "int:lever:rights", lever_message.message_id)
     assert alerts(calls) == ["This button is no longer valid."]
-    # The question it is at comes again, with live buttons, at the bottom of the chat.
-    assert harness.last_text(person).startswith("Where we are now:\n\nWhich lever")
+    # A press on an older question is refused too, its buttons taken away, and the
+    # question the person is at comes again with live buttons at the bottom of the chat.
+    assert description_question.message_id is not None
+    calls = await harness.press(person, "int:back:", description_question.message_id)
+    assert alerts(calls) == ["This button is no longer valid."]
+    assert harness.last_text(person).startswith("Where we are now:\n\nBy when?")
+    assert [c.message_id for c in calls if c.method == "editMessageReplyMarkup"] == [
+        description_question.message_id,
+        lever_message.message_id,
+    ]
 
 
 async def test_a_restart_in_the_middle_of_intention_continues(harness: Harness) -> None:
@@ -155,18 +164,16 @@ async def test_a_restart_in_the_middle_of_intention_continues(harness: Harness) 
     await harness.send(person, "/intention")
     await harness.send(person, "Ateliers de CV")
     await harness.send(person, "Des ateliers pour écrire un CV.")
-    sector_question = harness.request.messages(734)[-1]
+    lever_question = harness.request.messages(734)[-1]
+    assert lever_question.text.startswith("Sur quel levier du pacte agit-il ?")
 
     await harness.restart()
 
-    assert sector_question.message_id is not None
-    await harness.press(person, f"int:sector:{EDUCATION}", sector_question.message_id)
-    assert harness.last_text(person).startswith("Sur quel levier du pacte agit-il ?")
-    await harness.tap(person, "int:lever:agency")
-    await harness.tap(person, "int:preconditions:")
-    await harness.tap(person, "int:characteristics:")
+    assert lever_question.message_id is not None
+    await harness.press(person, "int:lever:agency", shown=lever_question)
+    assert harness.last_text(person).startswith("✓ Renforcer la capacité d'agir\n\nPour quand ?")
     await harness.send(person, "31/12/2027")
-    await harness.tap(person, "int:indicator:done")
+    await harness.tap(person, "int:indicator:none")
     await harness.tap(person, "int:ok:")
     row = await harness.application.services.db.fetchone(
         "SELECT title, description FROM intention WHERE organisation_id ="
@@ -276,7 +283,7 @@ async def test_the_card_shows_the_five_latest_updates_newest_first(harness: Harn
         f"{23 + n}/11/2026: Update {n}. (Jobs found: {n} people)" for n in range(6, 1, -1)
     ]
     # Opened again later, the card shows the same history.
-    reopened = await harness.tap(person, f"mine:open:{intention_id}")
+    reopened = await _open_card(harness, person, intention_id)
     assert texts(reopened)[0].endswith("\n".join(latest))
 
 
@@ -353,12 +360,14 @@ def test_a_read_that_overlaps_a_write_is_not_kept() -> None:
 async def test_a_card_telegram_will_not_edit_is_handled(harness: Harness) -> None:
     person = await _contact(harness, 747, "Vzw Knop")
     intention_id = await _recorded(harness, person, "Pressed twice")
-    await _open_card(harness, person, intention_id)
-    # Pressed again on the card itself: Telegram refuses an edit that changes nothing.
+    card = (await _open_card(harness, person, intention_id))[-1]
+    # Pressed twice (the second press arrives on the card it became): Telegram refuses an
+    # edit that changes nothing.
     harness.request.fail(
         Fault("editMessageText", 400, "Bad Request: message is not modified: same content")
     )
-    calls = await harness.tap(person, f"mine:open:{intention_id}")
+    assert card.message_id is not None
+    calls = await harness.press(person, f"mine:open:{intention_id}", card.message_id)
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     # A message that is gone (deleted, or too old to edit) gets the card as a new one.
     harness.request.fail(Fault("editMessageText", 400, "Bad Request: message to edit not found"))
@@ -387,17 +396,20 @@ async def test_ticking_an_option_redraws_the_same_question(harness: Harness) -> 
     await harness.send(person, "/intention")
     await harness.send(person, "Buddy project")
     await harness.send(person, "Pairs of newcomers and volunteers.")
-    await harness.tap(person, f"int:sector:{EDUCATION}")
-    question = (await harness.tap(person, "int:lever:trust"))[-1]
-    assert question.method == "sendMessage"
+    await harness.tap(person, "int:lever:trust")
+    await harness.send(person, "31/12/2027")
+    await harness.tap(person, "int:indicator:none")
+    question = (await harness.tap(person, "int:edit:preconditions"))[-1]
+    assert question.method == "editMessageText"  # the review becomes the question
     assert "☐ Cooperation" in [label for row in question.buttons for label, _ in row]
 
-    calls = await harness.press(person, "int:preconditions:cooperation", question.message_id or 0)
+    calls = await harness.tap(person, "int:preconditions:cooperation")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert calls[-1].message_id == question.message_id
     assert "☑ Cooperation" in [label for row in calls[-1].buttons for label, _ in row]
-    # Untick on the same message, then Done moves on to a new question.
-    await harness.press(person, "int:preconditions:cooperation", question.message_id or 0)
-    calls = await harness.press(person, "int:preconditions:", question.message_id or 0)
-    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    # Untick on the same message, then Done goes back to the review, in the same place.
+    await harness.tap(person, "int:preconditions:cooperation")
+    calls = await harness.tap(person, "int:preconditions:")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert "Check and confirm" in calls[-1].text
     assert harness.application.user_data[person.id]["draft"]["preconditions"] == []

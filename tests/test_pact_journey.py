@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from tests.conftest import OWNER_ID
 from tests.flows import log_progress, record_intention, register
 from tests.harness import Harness, Person, texts
+from tests.telegram_fake import Call
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -56,3 +57,44 @@ async def test_a_contact_measures_progress_and_the_team_sees_it(
     assert t.gettext("Increase agency") + ": 1" in stats
     education = {"nl": "Onderwijs en vorming", "fr": "Enseignement et formation"}
     assert f"{education.get(locale, 'Education and training')}: 1" in stats
+
+
+@pytest.mark.parametrize("locale", ["nl", "fr", "en"])
+async def test_from_start_to_a_first_intention_with_an_indicator_in_fifteen_taps(
+    harness: Harness, locale: str
+) -> None:
+    """The shortest path a new contact has, counted: every message typed and every button
+    pressed is one interaction."""
+    person = Person(790, locale)
+    interactions = 0
+    process = harness.process
+
+    async def counted(data: dict[str, object]) -> list[Call]:
+        nonlocal interactions
+        interactions += 1
+        return await process(data)
+
+    harness.process = counted  # type: ignore[method-assign]
+    await harness.send(person, "/start")
+    await harness.tap(person, "reg:start:")
+    await harness.send(person, "Vzw Kort")
+    await harness.tap(person, "reg:sector:2")
+    await harness.tap(person, "reg:ok:")
+    await harness.tap(person, "int:start:")
+    await harness.send(person, "Taalcafés")
+    await harness.send(person, "Wekelijkse taalcafés met vrijwilligers.")
+    await harness.tap(person, "int:lever:trust")
+    await harness.send(person, "31/12/2027")
+    for answer in ("Deelnemers", "mensen", "0", "40"):
+        await harness.send(person, answer)
+    await harness.tap(person, "int:ok:")
+    assert interactions <= 15
+    row = await harness.application.services.db.fetchone(
+        "SELECT i.title, d.name, d.target FROM intention i"
+        " JOIN indicator d ON d.intention_id = i.id"
+    )
+    assert row is not None and tuple(row) == ("Taalcafés", "Deelnemers", 40.0)
+    # No answered question kept a button that does nothing: what is live is the welcome's
+    # languages and the card offer after saving.
+    live = harness.buttons(person)
+    assert not [data for data in live if data.startswith(("reg:", "int:"))], live

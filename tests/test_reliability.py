@@ -52,13 +52,10 @@ async def test_a_kill_right_after_the_next_question_files_the_next_answer_right(
     await harness.kill()  # the description question is on the phone; then the power goes
     await harness.start()
     await harness.send(person, "Pairs of volunteers and newcomers, weekly.")
-    assert harness.last_text(person).startswith("In which sector?")
-    await harness.tap(person, f"int:sector:{EDUCATION}")
+    assert harness.last_text(person).startswith("Which lever")
     await harness.tap(person, "int:lever:trust")
-    await harness.tap(person, "int:preconditions:")
-    await harness.tap(person, "int:characteristics:")
     await harness.send(person, "31/12/2027")
-    await harness.tap(person, "int:indicator:done")
+    await harness.tap(person, "int:indicator:none")
     await harness.tap(person, "int:ok:")
     rows = await intention_row(harness)
     assert [tuple(r) for r in rows] == [
@@ -155,20 +152,21 @@ async def test_with_a_flaky_telegram_everyone_finishes_without_an_apology(
         await h.stop()
 
 
-async def test_back_after_an_indicator_goes_before_the_indicators(harness: Harness) -> None:
+async def test_back_within_a_second_indicator_never_reaches_a_finished_one(
+    harness: Harness,
+) -> None:
     person = await contact(harness, Person(2004, "en"), "Vzw Terug")
-    await record_intention(harness, person, "Back and forth", confirm=False)
-    # At the review now; back to the indicators, then back again: the due date, not the
-    # target of the indicator already added.
+    await record_intention(harness, person, "Back and forth", confirm=False, precondition=None)
+    # From the review, a second indicator; Back from its unit, then its name again.
+    await harness.tap(person, "int:edit:indicator")
+    await harness.send(person, "Hourz")
     await harness.tap(person, "int:back:")
-    assert harness.last_text(person).startswith("A goal that cannot be measured")
-    await harness.tap(person, "int:back:")
-    assert harness.last_text(person).startswith("By when?")
-    await harness.send(person, "30/06/2028")
-    await harness.tap(person, "int:indicator:add")
+    assert "What do you measure?" in harness.last_text(person)
     for answer in ("Hours", "h", "0", "40"):
         await harness.send(person, answer)
-    await harness.tap(person, "int:indicator:done")
+    assert "Check and confirm" in harness.last_text(person)
+    # The review has no Back: nothing can lead into an indicator already added.
+    assert "int:back:" not in harness.buttons(person)
     await harness.tap(person, "int:ok:")
     indicators = await harness.application.services.db.fetchall(
         "SELECT name, target FROM indicator ORDER BY id"
@@ -183,15 +181,11 @@ async def test_numbers_and_dates_beyond_their_bounds_are_refused_with_the_bound(
     await harness.send(person, "/intention")
     await harness.send(person, "Grenzen")
     await harness.send(person, "Een beschrijving.")
-    await harness.tap(person, f"int:sector:{EDUCATION}")
     await harness.tap(person, "int:lever:trust")
-    await harness.tap(person, "int:preconditions:")
-    await harness.tap(person, "int:characteristics:")
     assert notes(await harness.send(person, "31/12/9999")) == [
         "Dat is te ver vooruit: kies een datum binnen tien jaar, ten laatste 23/11/2036."
     ]
     await harness.send(person, "31/12/2030")
-    await harness.tap(person, "int:indicator:add")
     await harness.send(person, "Deelnemers")
     await harness.send(person, "mensen")
     bound = (
@@ -203,7 +197,6 @@ async def test_numbers_and_dates_beyond_their_bounds_are_refused_with_the_bound(
     await harness.send(person, "0,5")
     assert notes(await harness.send(person, "1000000000,5")) == [bound]
     await harness.send(person, "1.000.000.000")
-    await harness.tap(person, "int:indicator:done")
     await harness.tap(person, "int:ok:")
     row = await harness.application.services.db.fetchone("SELECT baseline, target FROM indicator")
     assert row is not None and (row[0], row[1]) == (0.5, 1_000_000_000.0)
@@ -272,23 +265,24 @@ async def test_the_longest_card_and_list_fit_in_one_message_and_history_shows_al
     await harness.send(person, "/intention")
     await harness.send(person, "T" * 120)
     await harness.send(person, "D" * 1000)
-    await harness.tap(person, f"int:sector:{EDUCATION}")
     await harness.tap(person, "int:lever:trust")
+    await harness.send(person, "31/12/2027")
+    await harness.tap(person, "int:indicator:none")
+    await harness.tap(person, "int:edit:preconditions")
     for code in ("resources", "cooperation", "mindset", "policy", "engagement",
                  "legal_framework", "visibility", "monitoring"):  # fmt: skip
         await harness.tap(person, f"int:preconditions:{code}")
     await harness.tap(person, "int:preconditions:")
+    await harness.tap(person, "int:edit:characteristics")
     for code in ("diversity_visible", "continuity", "low_threshold", "sharing", "meeting",
                  "talents", "drivers"):  # fmt: skip
         await harness.tap(person, f"int:characteristics:{code}")
     await harness.tap(person, "int:characteristics:")
-    await harness.send(person, "31/12/2027")
     for n in range(5):
-        await harness.tap(person, "int:indicator:add")
+        await harness.tap(person, "int:edit:indicator")
         for answer in (f"{n}" + "N" * 79, "U" * 30, "-999999999,5", "999999999,25"):
             await harness.send(person, answer)
-    assert "int:indicator:add" not in harness.request.messages(person.id)[-1].button_data
-    await harness.tap(person, "int:indicator:done")
+    assert "int:edit:indicator" not in harness.buttons(person)  # five is the most
     await harness.tap(person, "int:ok:")
     intention_id = await harness.application.services.db.fetchval("SELECT id FROM intention")
     for n in range(7):
@@ -319,18 +313,15 @@ async def test_the_longest_card_and_list_fit_in_one_message_and_history_shows_al
 INTENTION_ANSWERS: list[tuple[str, str]] = [
     ("send", "Buddies for newcomers"),
     ("send", "Pairs of volunteers and newcomers, weekly."),
-    ("tap", f"int:sector:{EDUCATION}"),
     ("tap", "int:lever:trust"),
-    ("tap", "int:preconditions:cooperation"),
-    ("tap", "int:preconditions:"),
-    ("tap", "int:characteristics:"),
     ("send", "31/12/2027"),
-    ("tap", "int:indicator:add"),
     ("send", "Pairs formed"),
     ("send", "pairs"),
     ("send", "2"),
     ("send", "12"),
-    ("tap", "int:indicator:done"),
+    ("tap", "int:edit:preconditions"),
+    ("tap", "int:preconditions:cooperation"),
+    ("tap", "int:preconditions:"),
     ("tap", "int:ok:"),
 ]
 

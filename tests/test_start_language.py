@@ -38,11 +38,12 @@ async def test_start_welcomes_in_the_phone_language(
     assert tr(expected, "<b>Welcome to Pactbot</b>, the bot of the integration pact.") in welcome
     assert "/privacy" in welcome
     assert calls[0].buttons == [
+        [(tr(expected, "🏢 Register your organisation"), "reg:start:")],
         [
             ("✓ Nederlands" if expected == "nl" else "Nederlands", "lang:set:nl"),
             ("✓ Français" if expected == "fr" else "Français", "lang:set:fr"),
             ("✓ English" if expected == "en" else "English", "lang:set:en"),
-        ]
+        ],
     ]
     stored = await harness.application.services.db.fetchval(
         "SELECT locale FROM person WHERE id = ?", (501,)
