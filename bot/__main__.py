@@ -33,6 +33,13 @@ Configuration comes from environment variables; a .env file in the working direc
 SIGINT and SIGTERM stop the bot cleanly."""
 
 
+def _no_start_up_traceback(record: logging.LogRecord) -> bool:
+    """PTB logs a whole traceback when Telegram cannot be reached at start-up; the bot
+    says it in one line below (with --log-level DEBUG, the traceback shows too)."""
+    message = record.getMessage()
+    return not (record.name.startswith("telegram.ext") and "Network Retry Loop" in message)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -54,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.log_level != "DEBUG":
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_no_start_up_traceback)
 
     from telegram.error import InvalidToken, NetworkError
 

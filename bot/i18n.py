@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -69,6 +70,18 @@ def preload() -> None:
         _translations(locale)
 
 
+@cache
+def _short_date_pattern(locale: str) -> str:
+    """The locale's short date, with the year in full: 31/12/2026, not 31/12/26."""
+    pattern = str(babel_locale(locale).date_formats["short"].pattern)
+    return re.sub(r"(?<!y)yy(?!y)", "y", pattern)
+
+
+def short_date(day: dt.date, locale: str) -> str:
+    """A date as people of `locale` write it, four-digit year (what examples show)."""
+    return str(format_date(day, _short_date_pattern(locale), locale=babel_locale(locale)))
+
+
 def guess_locale(language_code: str | None, default: str) -> str:
     """The supported locale closest to Telegram's `language_code` (e.g. `fr-BE` → `fr`)."""
     if language_code:
@@ -103,13 +116,17 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
-    def datetime(self, moment: dt.datetime, format: str = "medium") -> str:
-        return str(format_datetime(moment, format, tzinfo=self.tz, locale=self.babel_locale))
-
     def date(self, day: dt.date | dt.datetime, format: str = "medium") -> str:
         if isinstance(day, dt.datetime):
             day = day.astimezone(self.tz).date()
+        if format == "short":
+            return short_date(day, self.locale)
         return str(format_date(day, format, locale=self.babel_locale))
+
+    def datetime(self, moment: dt.datetime, format: str = "medium") -> str:
+        if format == "short":
+            return f"{self.date(moment, 'short')} {self.time(moment)}"
+        return str(format_datetime(moment, format, tzinfo=self.tz, locale=self.babel_locale))
 
     def time(self, moment: dt.datetime, format: str = "short") -> str:
         return str(format_time(moment, format, tzinfo=self.tz, locale=self.babel_locale))

@@ -98,7 +98,12 @@ async def _on_sector(context: PactContext, draft: Draft, action: str, value: str
 async def _ask_lever(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     lines = [t.gettext("Which lever of the pact does it work on?"), ""]
-    lines += [f"<b>{t.gettext(lv.name)}</b>: {t.gettext(lv.explanation)}" for lv in LEVERS]
+    lines += [
+        t.gettext("{label}: {value}").format(
+            label=f"<b>{t.gettext(lv.name)}</b>", value=t.gettext(lv.explanation)
+        )
+        for lv in LEVERS
+    ]
     rows = [[(t.gettext(lv.name), f"int:lever:{lv.code}")] for lv in LEVERS]
     return "\n".join(lines), rows
 

@@ -276,7 +276,11 @@ async def stats(update: Update, context: PactContext) -> None:
     lines = [t.gettext("<b>Organisations per sector</b>")]
     for sector in sectors:
         count = figures.organisations_per_sector.get(sector.id, 0)
-        lines.append(f"{esc(sector.name(t.locale))}: {t.number(count)}")
+        lines.append(
+            t.gettext("{label}: {value}").format(
+                label=esc(sector.name(t.locale)), value=t.number(count)
+            )
+        )
     lines += ["", t.gettext("<b>Intentions per lever</b>")]
     for lever in LEVERS:
         counts = [
@@ -286,7 +290,8 @@ async def stats(update: Update, context: PactContext) -> None:
         total = sum(n for _, n in counts)
         detail = ", ".join(f"{status_name(t, s.code)} {t.number(n)}" for s, n in counts if n)
         lines.append(
-            f"{t.gettext(lever.name)}: {t.number(total)}" + (f" ({detail})" if detail else "")
+            t.gettext("{label}: {value}").format(label=t.gettext(lever.name), value=t.number(total))
+            + (f" ({detail})" if detail else "")
         )
     lines.append("")
     if figures.average_indicator_progress is None:

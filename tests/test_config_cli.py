@@ -131,6 +131,17 @@ def test_missing_token_is_one_clear_line_and_a_non_zero_exit(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
+def test_an_unreachable_bot_api_is_one_clean_line(tmp_path: Path) -> None:
+    """Nothing listens on the discard port: the bot says so once, without a traceback."""
+    base = "http://127.0.0.1:9/bot"
+    result = _run_bot({"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"pactbot: could not reach the Bot API at {base}: httpx.ConnectError: "
+        "All connection attempts failed"
+    ]
+
+
 def test_malformed_admin_ids_exit_without_traceback(tmp_path: Path) -> None:
     result = _run_bot({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "me"}, cwd=tmp_path)
     assert result.returncode == 2

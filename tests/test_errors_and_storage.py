@@ -29,7 +29,7 @@ async def test_an_unexpected_error_apologises_logs_and_keeps_running(
         calls = await harness.send(person, "/mydata")
 
     assert texts(calls) == [
-        "Désolé, un problème est survenu de mon côté. Veuillez réessayer dans un instant."
+        "Pardon, un problème est survenu de mon côté. Veuillez réessayer dans un instant."
     ]
     [record] = [r for r in caplog.records if r.name == "pactbot.errors"]
     assert "/mydata" in record.getMessage()

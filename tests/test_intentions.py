@@ -386,7 +386,7 @@ async def test_a_due_date_that_passes_before_confirming_is_shown_as_the_person_w
     harness.clock.advance(days=2)  # the review screen stays open past the due date
     calls = await harness.tap(person, "int:ok:")
     assert notes(calls)[0] == (
-        "Cette date est passée. Choisissez aujourd'hui ou plus tard, comme 25/11/26."
+        "Cette date est passée. Choisissez aujourd'hui ou plus tard, comme 25/11/2026."
     )
     assert await harness.application.services.db.fetchval("SELECT count(*) FROM intention") == 0
 

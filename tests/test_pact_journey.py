@@ -54,9 +54,12 @@ async def test_a_contact_measures_progress_and_the_team_sees_it(
     assert "Mentoring for a first job" in listed and "Vzw De Brug" in listed
     assert t.percent(0.7) in listed
     stats = texts(await harness.send(team, "/stats"))[0]
-    assert t.gettext("Increase agency") + ": 1" in stats
+    assert (
+        t.gettext("{label}: {value}").format(label=t.gettext("Increase agency"), value=1) in stats
+    )
     education = {"nl": "Onderwijs en vorming", "fr": "Enseignement et formation"}
-    assert f"{education.get(locale, 'Education and training')}: 1" in stats
+    sector = education.get(locale, "Education and training")
+    assert t.gettext("{label}: {value}").format(label=sector, value=1) in stats
 
 
 @pytest.mark.parametrize("locale", ["nl", "fr", "en"])

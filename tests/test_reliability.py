@@ -21,7 +21,7 @@ TEAM = Person(OWNER_ID, "en")
 APOLOGIES = (
     "Sorry, something went wrong",
     "Sorry, er ging iets mis",
-    "Désolé, un problème est survenu",
+    "Pardon, un problème est survenu",
 )
 
 

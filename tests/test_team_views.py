@@ -83,10 +83,10 @@ async def test_stats_count_overdue_and_average_progress(harness: Harness) -> Non
     assert "Onderwijs en vorming: 1" in stats
     assert "Handelingsvermogen vergroten: 1 (intentie 1)" in stats
     assert "Gemiddelde voortgang van 1 indicator: ░░░░░░░░░░ 0%" in stats
-    assert "0 engagementen zijn over tijd." in stats
+    assert "0 engagementen zijn over de einddatum." in stats
     harness.clock.advance(days=10)
     stats = texts(await harness.send(Person(OWNER_ID, "nl"), "/stats"))[0]
-    assert "1 engagement is over tijd." in stats
+    assert "1 engagement is over de einddatum." in stats
 
 
 async def test_the_team_adds_a_sector_in_three_languages(harness: Harness) -> None:

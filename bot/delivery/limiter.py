@@ -77,6 +77,6 @@ class PactRateLimiter(BaseRateLimiter[None]):
             except NetworkError as error:  # 5xx, timeouts, connections
                 if attempt == self.max_retries:
                     raise
-                _LOGGER.info("%s: %s; trying again", endpoint, error)
+                _LOGGER.debug("%s: %s; trying again", endpoint, error)
                 await self.pace.wait(REPLY_BACKOFF * 2**attempt)
         raise AssertionError("unreachable")

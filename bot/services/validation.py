@@ -8,10 +8,10 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-from babel.dates import format_date, parse_date
+from babel.dates import parse_date
 from babel.numbers import NumberFormatError, parse_decimal
 
-from bot.i18n import N_, babel_locale
+from bot.i18n import N_, babel_locale, short_date
 from bot.services.errors import Invalid
 
 _SPACES = re.compile(r"\s+")
@@ -88,13 +88,13 @@ def due_date(value: str, locale: str, today: dt.date) -> dt.date:
             day = parse_date(typed, locale=babel_locale(locale))
         except (ValueError, IndexError):
             day = None
-    example = format_date(dt.date(today.year, 12, 31), "short", locale=babel_locale(locale))
+    example = short_date(dt.date(today.year, 12, 31), locale)
     if day is None or day.year < 1000:
         raise Invalid(N_("I cannot read that date. Write it like {example}."), example=example)
     if day < today:
         raise Invalid(
             N_("That date is in the past. Choose today or a later date, like {example}."),
-            example=format_date(today, "short", locale=babel_locale(locale)),
+            example=short_date(today, locale),
         )
     return due_in_range(day, today)
 
@@ -216,10 +216,7 @@ def example_moment(tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
 
 def format_datetime_example(locale: str, tz: dt.tzinfo, now: dt.datetime) -> str:
     """That example as the person would type it."""
-    from babel.dates import format_date as _format_date
-
-    later = example_moment(tz, now)
-    return f"{_format_date(later.date(), 'short', locale=babel_locale(locale))} 14:30"
+    return f"{short_date(example_moment(tz, now).date(), locale)} 14:30"
 
 
 def duration(value: str) -> int:
