@@ -47,7 +47,7 @@ from bot.delivery.dispatcher import Report
 from bot.delivery.kinds import Kind, Text
 from bot.delivery.outbox import Due, Message
 from bot.i18n import Translator
-from tests.telegram_fake import RecordingRequest
+from tests.telegram_fake import RecordingRequest, canonical
 
 _TOO_MANY = (
     b'{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1",'
@@ -100,7 +100,7 @@ class FakeTelegram(RecordingRequest):
         *args: Any,
         **kwargs: Any,
     ) -> tuple[int, bytes]:
-        if not url.endswith("/sendMessage"):
+        if canonical(url.rsplit("/", 1)[-1]) != "sendMessage":
             return await super().do_request(url, method, request_data, *args, **kwargs)
         params = request_data.parameters if request_data else {}
         chat_id = int(str(params["chat_id"]))

@@ -57,8 +57,12 @@ _NO_PREVIEW = {"is_disabled": True}
 
 class PactBot(ExtBot[Any]):
     async def call(self, method: str, params: dict[str, Any]) -> Any:
-        """A Bot API method with JSON parameters (no None values); Telegram's JSON result."""
-        return await self._do_post(method, params)
+        """A Bot API method with JSON parameters (no None values); Telegram's JSON result.
+
+        The method goes by its name in lower case ("sendmessage"): the Bot API takes method
+        names in any case, and PTB's `do_api_request` warns when given a name it has a
+        typed method for."""
+        return await self.do_api_request(method.lower(), params)
 
     async def send_text(self, chat_id: int | str, text: str, markup: Markup | None = None) -> int:
         """An HTML message without link previews; the new message's id."""

@@ -61,6 +61,12 @@ class PactContext(CallbackContext[PactBot, dict[Any, Any], dict[Any, Any], dict[
         self._i18n = translator(locale, settings.timezone)
         return self._i18n
 
+    async def translator_of(self, person_id: int) -> Translator:
+        """Someone else's language (as they chose it), for a message to them."""
+        settings = self.services.settings
+        locale = await self.services.people.locale_of(person_id, None)
+        return translator(locale, settings.timezone)
+
     def use_locale(self, locale: str) -> Translator:
         self._i18n = translator(locale, self.services.settings.timezone)
         return self._i18n

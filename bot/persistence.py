@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.clock import Clock, to_db
 from bot.storage import conversations
@@ -32,6 +31,10 @@ from bot.storage.db import Database, Rider, Tx
 __all__ = ["Rider", "SQLitePersistence"]
 
 UserData = dict[Any, Any]
+# PTB's own shapes for what BasePersistence passes (as telegram.ext._utils.types has them).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 UPDATE_INTERVAL = 1.0  # seconds between writes of whatever changed outside a flow
 

@@ -26,13 +26,16 @@ from handlers import (
     callbacks,
     errors,
     fallback,
+    followup,
     help,
-    intentions,
     language,
     membership,
+    mine,
     organisations,
     privacy,
+    schedule,
     sectors,
+    session_changes,
     session_messages,
     sessions,
     start,
@@ -52,16 +55,31 @@ def register(app: PactApplication) -> None:
     flows = (
         organisations.REGISTER,
         INTENTION,
-        intentions.PROGRESS,
-        intentions.EDIT,
-        intentions.INDICATOR,
+        mine.PROGRESS,
+        mine.EDIT,
+        mine.INDICATOR,
         sectors.SECTOR,
-        sessions.NEW_SESSION,
-        sessions.MOVE,
-        sessions.EDIT_SESSION,
-        sessions.NEXT_STEP,
+        schedule.NEW_SESSION,
+        session_changes.MOVE,
+        session_changes.EDIT_SESSION,
+        followup.NEXT_STEP,
     )
-    app.add_handler(Flows(app, flows))
+
+    callbacks.ROUTES.update(
+        {
+            "lang": language.on_button,
+            "privacy": privacy.on_button,
+            "team": team.on_button,
+            "org": organisations.on_button,
+            "mine": mine.on_button,
+            "ti": team_views.on_intentions_button,
+            "to": team_views.on_orgs_button,
+            "rsvp": sessions.on_rsvp,
+            "ses": sessions.on_session_button,
+        }
+    )
+    # Before anything else in the group: an answer reaches the question it answers.
+    app.add_handler(Flows(app, flows, taken=callbacks.ROUTES))
 
     commands = {
         "start": start.start,
@@ -72,29 +90,18 @@ def register(app: PactApplication) -> None:
         "forget": privacy.ask_forget,
         "team": team.team,
         "invite": organisations.invite,
-        "mine": intentions.mine,
+        "mine": mine.mine,
         "intentions": team_views.intentions,
         "orgs": team_views.orgs,
         "stats": team_views.stats,
         "sectors": sectors.sectors,
         "sessions": sessions.sessions,
     }
+    if clash := {flow.command for flow in flows} & set(commands):
+        raise ValueError(f"commands both a flow's and a handler's: {clash}")
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
 
-    callbacks.ROUTES.update(
-        {
-            "lang": language.on_button,
-            "privacy": privacy.on_button,
-            "team": team.on_button,
-            "org": organisations.on_button,
-            "mine": intentions.on_button,
-            "ti": team_views.on_intentions_button,
-            "to": team_views.on_orgs_button,
-            "rsvp": sessions.on_rsvp,
-            "ses": sessions.on_session_button,
-        }
-    )
     start.DEEP_LINKS["join"] = organisations.join_link
     # What the bot sends on its own: each kind with its renderer and rules (bot/delivery).
     app.services.outbox.kinds.register(

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from bot import SUPPORTED_LOCALES
 from bot.commands import commands_for
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 
 if TYPE_CHECKING:
     from bot.app import PactApplication
@@ -27,18 +27,19 @@ async def publish_commands(app: PactApplication) -> None:
     """At start-up: the menu in each language, and the team menu in each member's chat."""
     services = app.services
     tz = services.settings.timezone
-    default = Translator(services.settings.default_locale, tz)
+    default = translator(services.settings.default_locale, tz)
     await app.bot.set_my_commands(bot_commands(default, team=False))
     for locale in SUPPORTED_LOCALES:
-        t = Translator(locale, tz)
+        t = translator(locale, tz)
         await app.bot.set_my_commands(bot_commands(t, team=False), language_code=locale)
     for member_id in sorted(await services.team.member_ids()):
         locale = await services.people.locale_of(member_id, None)
-        await _set_team_menu(app.bot, member_id, Translator(locale, tz))
+        await _set_team_menu(app.bot, member_id, translator(locale, tz))
 
 
-async def publish_team_commands(context: PactContext, person_id: int, locale: str) -> None:
-    await _set_team_menu(context.bot, person_id, Translator(locale, context.i18n.tz))
+async def publish_team_commands(context: PactContext, person_id: int, t: Translator) -> None:
+    """A team member's menu, in their language `t`."""
+    await _set_team_menu(context.bot, person_id, t)
 
 
 async def withdraw_team_commands(context: PactContext, person_id: int) -> None:

@@ -118,6 +118,11 @@ def end_flow(context: PactContext) -> None:
         context.user_data.pop("draft", None)
 
 
+def no_longer_valid() -> NotAllowed:
+    """The refusal of a button that is old, forged, or of something that changed."""
+    return NotAllowed(N_("This button is no longer valid."))
+
+
 _ID = re.compile(r"[0-9]{1,15}")
 
 
@@ -125,7 +130,7 @@ def parse_id(value: str) -> int:
     """An id from a button's data: ASCII digits that fit the database, or a polite refusal
     (forged data may hold anything: "⓶", a 30-digit number, nothing)."""
     if not _ID.fullmatch(value):
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     return int(value)
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import PactContext
-from bot.i18n import N_
-from bot.services.errors import NotAllowed
-from handlers.common import refuse, send
+from handlers.common import no_longer_valid, refuse, send
 
 
 async def nothing_to_cancel(update: Update, context: PactContext) -> None:
@@ -34,4 +32,4 @@ async def unknown_command(update: Update, context: PactContext) -> None:
 
 async def stale_button(update: Update, context: PactContext) -> None:
     """A button from an old message, or forged data."""
-    await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+    await refuse(update, context, no_longer_valid())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,9 +26,8 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot.context import PactContext
-from bot.i18n import N_
 from bot.persistence import Rider, SQLitePersistence
-from bot.services.errors import NotAllowed, ServiceError
+from bot.services.errors import ServiceError
 from handlers.common import (
     Buttons,
     answer,
@@ -36,6 +35,7 @@ from handlers.common import (
     error_text,
     esc,
     keyboard,
+    no_longer_valid,
     refuse,
     send,
     show,
@@ -406,11 +406,6 @@ def _label(query: CallbackQuery) -> str | None:
     return None
 
 
-def no_longer_valid() -> NotAllowed:
-    """The refusal of a button that is old, forged or of another flow."""
-    return NotAllowed(N_("This button is no longer valid."))
-
-
 def _persistence(context: PactContext) -> SQLitePersistence:
     persistence = context.application.persistence
     assert isinstance(persistence, SQLitePersistence), "flows need the bot's persistence"
@@ -426,11 +421,20 @@ class Flows(BaseHandler[Update, PactContext, None]):
     in (typed text, that flow's buttons, /cancel). Anything else goes on to the handlers
     after it: other commands work in the middle of a flow, which waits for the answer."""
 
-    def __init__(self, application: PactApplication, flows: Sequence[Flow]) -> None:
+    def __init__(
+        self, application: PactApplication, flows: Sequence[Flow], taken: Iterable[str] = ()
+    ) -> None:
+        """`taken`: the button prefixes routed elsewhere, which no flow may use."""
         super().__init__(self._run)
         self._application = application
         self._flows = {flow.name: flow for flow in flows}
         self._commands = {flow.command: flow for flow in flows if flow.command}
+        names = [flow.name for flow in flows]
+        commands = [flow.command for flow in flows if flow.command]
+        clash = {n for n in names if names.count(n) > 1} | (set(names) & set(taken))
+        clash |= {c for c in commands if commands.count(c) > 1}
+        if clash or any(":" in n for n in names):
+            raise ValueError(f"flow names, button prefixes and commands must be unique: {clash}")
 
     def _active(self, user_id: int) -> Flow | None:
         data = self._application.user_data.get(user_id)

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services import validation
-from bot.services.errors import Invalid, NotAllowed
+from bot.services.errors import Invalid
 from bot.services.intentions import (
     MAX_INDICATORS,
     IndicatorDraft,
@@ -29,7 +29,7 @@ from bot.vocabulary import (
     PRECONDITIONS,
     Term,
 )
-from handlers.common import esc, parse_id, send, user_id_of
+from handlers.common import esc, no_longer_valid, parse_id, send, user_id_of
 from handlers.flow import (
     DONE,
     STAY,
@@ -40,7 +40,6 @@ from handlers.flow import (
     ask,
     goto,
     keep,
-    no_longer_valid,
 )
 from handlers.render import lever_name, sector_name
 
@@ -90,7 +89,7 @@ async def _ask_sector(context: PactContext, draft: Draft) -> Question:
 
 async def _on_sector(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "sector":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     draft["sector_id"] = (await context.services.sectors.get(parse_id(value))).id
     return None
 
@@ -110,7 +109,7 @@ async def _ask_lever(context: PactContext, draft: Draft) -> Question:
 
 async def _on_lever(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "lever" or value not in LEVER:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     draft["lever"] = value
     return None
 
@@ -130,7 +129,7 @@ def _toggle_rows(
 
 def _toggle(draft: Draft, key: str, terms: tuple[Term, ...], action: str, value: str) -> str | None:
     if action != key or (value and value not in {term.code for term in terms}):
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     if not value:
         return None  # Done
     chosen: list[str] = draft[key]
@@ -195,9 +194,9 @@ def on_due_button(context: PactContext, action: str, value: str) -> dt.date:
     except ValueError:
         day = None
     if action != "due" or day is None:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     if day < context.services.intentions.today():
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     return day
 
 

@@ -7,10 +7,9 @@ from telegram import Update
 from bot import SUPPORTED_LOCALES
 from bot.botapi import Markup
 from bot.context import PactContext
-from bot.i18n import LANGUAGE_NAMES, N_
-from bot.services.errors import NotAllowed
+from bot.i18n import LANGUAGE_NAMES
 from handlers.commands import publish_team_commands
-from handlers.common import keyboard, refuse, send, show, user_id_of
+from handlers.common import keyboard, no_longer_valid, refuse, send, show, user_id_of
 
 
 def language_keyboard(current: str) -> Markup:
@@ -44,12 +43,12 @@ async def choose(update: Update, context: PactContext) -> None:
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
     """`lang:set:<code>`: store the choice and answer in the new language."""
     if action != "set" or value not in SUPPORTED_LOCALES:
-        await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+        await refuse(update, context, no_longer_valid())
         return
     person_id = user_id_of(update)
     await context.services.people.set_locale(person_id, value)
     t = context.use_locale(value)
     if await context.services.team.is_member(person_id):
-        await publish_team_commands(context, person_id, value)
+        await publish_team_commands(context, person_id, t)
     text = t.gettext("From now on I speak English with you. Type /help to see what I can do.")
     await show(update, context, text, await welcome_keyboard(context, person_id))

@@ -9,15 +9,14 @@ from bot.delivery.kinds import Kind, Skip, Text
 from bot.delivery.outbox import Due
 from bot.i18n import N_, Translator
 from bot.services import Services
-from bot.services.errors import NotAllowed
 from bot.services.organisations import (
     OrganisationDraft,
     check_description,
     check_name,
 )
 from bot.services.validation import website
-from handlers.common import esc, keyboard, parse_id, send, show, user_id_of
-from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep, no_longer_valid
+from handlers.common import esc, keyboard, no_longer_valid, parse_id, send, show, user_id_of
+from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
 from handlers.render import organisation_summary
 
 
@@ -68,7 +67,7 @@ async def _on_similar(context: PactContext, draft: Draft, action: str, value: st
     if action == "other":
         return None
     if action != "join":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     draft["join"] = True
     return DONE
 
@@ -82,7 +81,7 @@ async def _ask_sector(context: PactContext, draft: Draft) -> Question:
 
 async def _on_sector(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "sector":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     draft["sector_id"] = (await context.services.sectors.get(parse_id(value))).id
     return None
 
@@ -254,7 +253,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
             ),
         )
     else:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
 
 
 # -- what the outbox sends about join requests --------------------------------------------

@@ -7,9 +7,7 @@ import json
 from telegram import Update
 
 from bot.context import PactContext
-from bot.i18n import N_
-from bot.services.errors import NotAllowed
-from handlers.common import end_flow, keyboard, refuse, send, show, user_id_of
+from handlers.common import end_flow, keyboard, no_longer_valid, refuse, send, show, user_id_of
 
 
 async def explain(update: Update, context: PactContext) -> None:
@@ -69,7 +67,7 @@ async def ask_forget(update: Update, context: PactContext) -> None:
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
     """`privacy:forget:yes|no`: only ever acts on the person who pressed it."""
     if action != "forget" or value not in ("yes", "no"):
-        await refuse(update, context, NotAllowed(N_("This button is no longer valid.")))
+        await refuse(update, context, no_longer_valid())
         return
     t = context.i18n
     if value == "no":

@@ -5,9 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import PactContext
-from bot.i18n import N_
-from bot.services.errors import NotAllowed
-from handlers.common import esc, keyboard, send, user_id_of
+from handlers.common import esc, keyboard, no_longer_valid, send, user_id_of
 from handlers.flow import DONE, Ask, Draft, Flow, OnText, Question, Step
 
 
@@ -61,7 +59,7 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
 
 async def _on_review(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "ok":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     return DONE
 
 

@@ -9,7 +9,7 @@ from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from handlers.commands import publish_team_commands, withdraw_team_commands
-from handlers.common import keyboard, parse_id, send, show, user_id_of
+from handlers.common import keyboard, no_longer_valid, parse_id, send, show, user_id_of
 from handlers.render import within_budget
 
 
@@ -28,8 +28,7 @@ async def team(update: Update, context: PactContext) -> None:
     person_id = validation.telegram_id(args[1])
     if args[0] == "add":
         if await services.team.add(actor_id, person_id):
-            locale = await services.people.locale_of(person_id, None)
-            await publish_team_commands(context, person_id, locale)
+            await publish_team_commands(context, person_id, await context.translator_of(person_id))
             await send(
                 update, context, t.gettext("{id} is now on the pact team.").format(id=person_id)
             )
@@ -59,7 +58,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await show(update, context, t.gettext("Nothing was changed."))
         return
     if action != "remove":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     person_id = parse_id(value)
     if await context.services.team.remove(user_id_of(update), person_id):
         await withdraw_team_commands(context, person_id)

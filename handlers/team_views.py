@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import PactContext
-from bot.i18n import N_
-from bot.services.errors import NotAllowed
 from bot.services.intentions import PAGE_SIZE
 from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
-from handlers.common import esc, keyboard, parse_id, show, user_id_of
+from handlers.common import esc, keyboard, no_longer_valid, parse_id, show, user_id_of
 from handlers.render import (
     history_keyboard,
     history_page,
@@ -45,7 +43,7 @@ class View:
     def decode(cls, text: str) -> View:
         parts = text.split(".")
         if len(parts) != 4:
-            raise NotAllowed(N_("This button is no longer valid."))
+            raise no_longer_valid()
         lever = parts[2] if parts[2] in LEVER else "-"
         status = parts[3] if parts[3] in STATUS else "-"
         return cls(min(parse_id(parts[0]), MAX_PAGE), parse_id(parts[1]), lever, status)
@@ -139,7 +137,7 @@ async def _filter_menu(
             for s in STATUSES
         ]
     else:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     await show(update, context, t.gettext("Show only:"), keyboard(rows))
 
 
@@ -179,7 +177,7 @@ async def on_intentions_button(
             ),
         )
     else:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
 
 
 async def _team_card(update: Update, context: PactContext, intention_id: int, view: View) -> None:
@@ -260,7 +258,7 @@ async def on_orgs_button(update: Update, context: PactContext, action: str, valu
         back = keyboard([[(t.gettext("« Back to the list"), f"to:page:{view.encode()}")]])
         await show(update, context, within_budget(t, head, items)[0], back)
     else:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
 
 
 # -- /stats -----------------------------------------------------------------------------------

@@ -19,6 +19,18 @@ from tests.telegram_rules import refusal
 
 BOT_ID = 7000001
 
+# The Bot API takes method names in any case; the fake names them as the docs do.
+_METHODS = (
+    "getMe", "getUpdates", "sendMessage", "editMessageText", "editMessageReplyMarkup",
+    "answerCallbackQuery", "sendDocument", "sendPhoto", "setMyCommands", "deleteMyCommands",
+    "deleteWebhook", "close", "logOut",
+)  # fmt: skip
+_CANONICAL = {name.lower(): name for name in _METHODS}
+
+
+def canonical(method: str) -> str:
+    return _CANONICAL.get(method.lower(), method)
+
 
 @dataclass
 class Call:
@@ -133,7 +145,7 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
+        api_method = canonical(url.rsplit("/", 1)[-1])
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
         if request_data is not None:

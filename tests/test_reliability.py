@@ -15,7 +15,7 @@ from bot.services.organisations import OrganisationDraft
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, log_progress, record_intention, register
 from tests.harness import FakeClock, Harness, Person, alerts, notes, texts
-from tests.telegram_fake import Call, Fault, RecordingRequest
+from tests.telegram_fake import Call, Fault, RecordingRequest, canonical
 
 TEAM = Person(OWNER_ID, "en")
 APOLOGIES = (
@@ -116,7 +116,8 @@ class FlakyTelegram(RecordingRequest):
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None, *a: Any, **k: Any
     ) -> tuple[int, bytes]:
-        if url.endswith(("/sendMessage", "/editMessageText", "/answerCallbackQuery")):
+        method = canonical(url.rsplit("/", 1)[-1])
+        if method in ("sendMessage", "editMessageText", "answerCallbackQuery"):
             self.count += 1
             if self.count % 10 == 0:
                 return 502, b'{"ok":false,"error_code":502,"description":"Bad Gateway"}'

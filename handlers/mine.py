@@ -18,7 +18,15 @@ from bot.services.intentions import (
     check_progress_text,
     check_title,
 )
-from handlers.common import callback_number, esc, keyboard, parse_id, show, user_id_of
+from handlers.common import (
+    callback_number,
+    esc,
+    keyboard,
+    no_longer_valid,
+    parse_id,
+    show,
+    user_id_of,
+)
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step
 from handlers.intention_flow import (
     ask_baseline,
@@ -155,7 +163,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
             update, context, await intentions.set_status(person_id, intention_id, "withdrawn")
         )
     else:
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
 
 
 # -- logging progress -------------------------------------------------------------------
@@ -215,7 +223,7 @@ def _next_value(draft: Draft) -> str:
 
 async def _on_value_skip(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "next":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     return _next_value(draft)
 
 
@@ -270,7 +278,7 @@ async def _ask_field(context: PactContext, draft: Draft) -> Question:
 
 async def _on_field(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action != "field" or value not in ("title", "description", "due_date"):
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     draft["field"] = value
     return None
 
@@ -295,7 +303,7 @@ async def _on_new_text(context: PactContext, draft: Draft, text: str) -> str | N
 
 async def _on_new_due(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if draft["field"] != "due_date":
-        raise NotAllowed(N_("This button is no longer valid."))
+        raise no_longer_valid()
     draft["value"] = on_due_button(context, action, value).isoformat()
     return DONE
 
