@@ -4,10 +4,10 @@ Every update ends in a reply (a question, a card, a button answer). PTB's typed 
 turn each of Telegram's answers into objects (a whole `Message` per reply) that the
 handlers never read, and serialise keyboards through its object model; on this bot that
 was a third of the time per update. `call` sends JSON parameters and returns Telegram's
-JSON answer, through the same rate limiter and the same error mapping (`RetryAfter`,
-`Forbidden`, `BadRequest`, `TimedOut`, ...). It skips PTB's insertion of `Defaults`, which
-inspects every parameter for PTB objects that these never are: each call states its own
-`parse_mode` and link preview. Everything else uses PTB's typed methods.
+JSON answer through PTB's public `do_api_request`, with the same rate limiter and the
+same error mapping (`RetryAfter`, `Forbidden`, `BadRequest`, `TimedOut`, ...); each call
+states its own `parse_mode` and link preview. Everything else uses PTB's typed methods.
+Every text is cut to Telegram's limit as a last resort (`fit`); views fit by design.
 """
 
 from __future__ import annotations

@@ -96,3 +96,23 @@ async def test_a_photo_instead_of_an_answer_says_what_is_expected(harness: Harne
         "Gebruik de knoppen hieronder."
     ]
     assert harness.application.user_data[person.id]["draft"]["title"] == "Fotozoektocht"
+
+
+async def test_flow_names_prefixes_and_commands_must_be_unique(harness: Harness) -> None:
+    import pytest
+
+    from handlers.flow import Flow, Flows, Step, ask
+
+    async def begin(*_: object) -> None:
+        return None
+
+    def flow(name: str, command: str | None = None) -> Flow:
+        return Flow(name, [Step("a", ask("?"))], begin, begin, command=command)
+
+    app = harness.application
+    with pytest.raises(ValueError, match="unique"):
+        Flows(app, [flow("x"), flow("x")])
+    with pytest.raises(ValueError, match="unique"):
+        Flows(app, [flow("mine")], taken={"mine": None})  # a prefix routed elsewhere
+    with pytest.raises(ValueError, match="unique"):
+        Flows(app, [flow("a", "go"), flow("b", "go")])
