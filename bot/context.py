@@ -72,6 +72,13 @@ class PactContext(CallbackContext[PactBot, dict[Any, Any], dict[Any, Any], dict[
         return self._i18n
 
     @property
+    def person(self) -> int:
+        """The Telegram id of the person this update is from (flows always have one)."""
+        if self.person_id is None:
+            raise RuntimeError("this update has no person")
+        return self.person_id
+
+    @property
     def i18n(self) -> Translator:
         if self._i18n is None:
             settings = self.services.settings

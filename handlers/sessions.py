@@ -3,12 +3,15 @@ session with its answers, opens its card, cancels it, and downloads the attendan
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.context import PactContext
+from bot.services.errors import Invalid
 from handlers.common import (
     answer,
     esc,
@@ -71,11 +74,22 @@ async def sessions(update: Update, context: PactContext) -> None:
 
 
 async def on_rsvp(update: Update, context: PactContext, action: str, value: str) -> None:
-    """`rsvp:<yes|maybe|no>:<session>`: only an invitee, only before the start."""
+    """`rsvp:<yes|maybe|no>:<session>`: only an invitee, only before the start. Once the
+    session started or was cancelled, the buttons go from the message pressed."""
     t = context.i18n
-    session = await context.services.sessions.answer(user_id_of(update), parse_id(value), action)
     query = update.callback_query
     assert query is not None
+    try:
+        session = await context.services.sessions.answer(
+            user_id_of(update), parse_id(value), action
+        )
+    except Invalid:
+        if query.message is not None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.edit_markup(
+                    query.message.chat.id, query.message.message_id, {"inline_keyboard": []}
+                )
+        raise
     thanks = t.gettext("Thank you. Your answer: {answer}").format(answer=rsvp_name(t, action))
     await answer(update, context, thanks)
     if query.message is not None:
