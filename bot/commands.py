@@ -25,6 +25,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mine", N_("Your organisation's intentions and progress")),
     Command("invite", N_("Invite a colleague as a contact")),
     Command("sessions", N_("Upcoming follow-up sessions and your answers")),
+    Command("endorse", N_("Endorse the pact's opinion text")),
     Command("language", N_("Choose Nederlands, Français or English")),
     Command("cancel", N_("Stop what you are doing")),
     Command("privacy", N_("What is stored about you and why")),
@@ -35,6 +36,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("stats", N_("The pact's figures"), "team"),
     Command("sectors", N_("See and add sectors"), "team"),
     Command("newsession", N_("Schedule a follow-up session"), "team"),
+    Command("campaigns", N_("Put the opinion text up for endorsement; exports"), "team"),
+    Command("moderate", N_("Review the endorsement paragraphs waiting"), "team"),
     Command("team", N_("See and change the pact team"), "team"),
 )
 

@@ -24,6 +24,9 @@ from telegram.ext import (
 
 from handlers import (
     callbacks,
+    campaigns,
+    endorse,
+    endorsement_messages,
     errors,
     fallback,
     followup,
@@ -31,6 +34,7 @@ from handlers import (
     language,
     membership,
     mine,
+    moderation,
     organisations,
     privacy,
     schedule,
@@ -63,6 +67,10 @@ def register(app: PactApplication) -> None:
         session_changes.MOVE,
         session_changes.EDIT_SESSION,
         followup.NEXT_STEP,
+        endorse.ENDORSE,
+        campaigns.CAMPAIGN,
+        campaigns.PUBLISH,
+        moderation.REJECT,
     )
 
     callbacks.ROUTES.update(
@@ -76,6 +84,9 @@ def register(app: PactApplication) -> None:
             "to": team_views.on_orgs_button,
             "rsvp": sessions.on_rsvp,
             "ses": sessions.on_session_button,
+            "endv": endorse.on_button,
+            "cmpv": campaigns.on_button,
+            "mod": moderation.on_button,
         }
     )
     # Before anything else in the group: an answer reaches the question it answers.
@@ -96,6 +107,9 @@ def register(app: PactApplication) -> None:
         "stats": team_views.stats,
         "sectors": sectors.sectors,
         "sessions": sessions.sessions,
+        "endorse": endorse.endorse,
+        "campaigns": campaigns.campaigns,
+        "moderate": moderation.moderate,
     }
     if clash := {flow.command for flow in flows} & set(commands):
         raise ValueError(f"commands both a flow's and a handler's: {clash}")
@@ -103,9 +117,12 @@ def register(app: PactApplication) -> None:
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
 
     start.DEEP_LINKS["join"] = organisations.join_link
+    start.DEEP_LINKS["endorse"] = endorse.endorse_link
     # What the bot sends on its own: each kind with its renderer and rules (bot/delivery).
     app.services.outbox.kinds.register(
-        *session_messages.kinds(app.services), *organisations.kinds(app.services)
+        *session_messages.kinds(app.services),
+        *organisations.kinds(app.services),
+        *endorsement_messages.kinds(app.services),
     )
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CallbackQueryHandler(callbacks.route))

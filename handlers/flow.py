@@ -20,14 +20,15 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Document, Message, Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot.context import PactContext
+from bot.i18n import N_
 from bot.persistence import Rider, SQLitePersistence
-from bot.services.errors import ServiceError
+from bot.services.errors import Invalid, ServiceError
 from handlers.common import (
     Buttons,
     answer,
@@ -68,6 +69,7 @@ class Step:
     skippable: bool = False
     next: str | None = None  # the step after this one, when it is not the next in the list
     back: bool = True  # a Back button, when there is a question before it
+    on_file: OnText | None = None  # a .txt or .md file sent instead of text: its text
 
 
 @dataclass
@@ -282,12 +284,24 @@ class Flow:
         await self._after(update, context, step, target)
 
     async def on_other(self, update: Update, context: PactContext) -> None:
-        """A photo, sticker, voice message… where the question wants text or a button."""
-        step = self._current(self.draft(context))
+        """A file where the question takes one (`on_file`: a text file, read as text); a
+        photo, sticker, voice message… where the question wants text or a button."""
+        draft = self.draft(context)
+        step = self._current(draft)
         if step is None:
             await self._lost(update, context)
             return
         t = context.i18n
+        document = update.message.document if update.message else None
+        if step.on_file is not None and document is not None:
+            try:
+                text = await _read_text_file(context, document)
+                target = await step.on_file(context, draft, text)
+            except ServiceError as error:
+                await self.reask(update, context, error_text(context, error))
+                return
+            await self._after(update, context, step, target)
+            return
         if step.on_text is None:
             await self.reask(update, context, t.gettext("Please use the buttons below."))
         else:
@@ -394,6 +408,25 @@ async def _spend(update: Update, context: PactContext) -> None:
         )
     except TelegramError as error:
         _LOGGER.info("the button that started a flow stays: %s", error)
+
+
+FILE_MAX = 256_000  # bytes of a text file a question takes
+FILE_TYPES = (".txt", ".md")
+
+
+async def _read_text_file(context: PactContext, document: Document) -> str:
+    """The text of a .txt or .md file (UTF-8), or a refusal that says what fits."""
+    name = (document.file_name or "").lower()
+    if not name.endswith(FILE_TYPES) or (document.file_size or 0) > FILE_MAX:
+        raise Invalid(N_("Send the text as a message, or as a .txt or .md file of at most 250 KB."))
+    file = await context.bot.get_file(document.file_id)
+    content = bytes(await file.download_as_bytearray())
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(
+            N_("That file is not plain text in UTF-8. Save it as UTF-8 and send it again.")
+        ) from None
 
 
 def _label(query: CallbackQuery) -> str | None:

@@ -148,6 +148,46 @@ def history_page(
     return "\n".join(lines)
 
 
+TEXT_PART = 3800  # of a long text, what goes in one message (with room for a heading)
+
+
+def split_text(text: str, limit: int = TEXT_PART) -> list[str]:
+    """A long (escaped, tag-free) text in parts that each fit in a message: at paragraph
+    boundaries, else at line breaks, else at spaces."""
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text.strip(), limit):
+        joined = f"{current}\n\n{piece}" if current else piece
+        if current and len(joined) > limit:
+            parts.append(current)
+            current = piece
+        else:
+            current = joined
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """Paragraphs, each cut further when longer than `limit`."""
+    pieces: list[str] = []
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        while len(paragraph) > limit:
+            cut = paragraph.rfind("\n", 0, limit)
+            if cut <= 0:
+                cut = paragraph.rfind(" ", 0, limit)
+            if cut <= 0:
+                cut = limit
+                amp = paragraph.rfind("&", cut - 8, cut)  # not inside an escaped "&amp;"
+                if amp > 0 and ";" not in paragraph[amp:cut]:
+                    cut = amp
+            pieces.append(paragraph[:cut].rstrip())
+            paragraph = paragraph[cut:].lstrip()
+        if paragraph:
+            pieces.append(paragraph)
+    return pieces
+
+
 def within_budget(
     t: Translator, head: list[str], items: list[str], joiner: str = "\n"
 ) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from telegram import Update
 from bot.context import PactContext
 from bot.services.intentions import PAGE_SIZE
 from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
+from handlers.campaigns import figure_lines
 from handlers.common import esc, keyboard, no_longer_valid, parse_id, show, user_id_of
 from handlers.render import (
     history_keyboard,
@@ -264,9 +265,12 @@ async def on_orgs_button(update: Update, context: PactContext, action: str, valu
 # -- /stats -----------------------------------------------------------------------------------
 
 
+STATS_CAMPAIGNS = 3  # the latest campaigns (not drafts) whose endorsements /stats counts
+
+
 async def stats(update: Update, context: PactContext) -> None:
     """The pact's figures: organisations per sector, intentions per lever and status,
-    indicator progress, overdue intentions."""
+    indicator progress, overdue intentions, and the endorsements of the latest campaigns."""
     t = context.i18n
     services = context.services
     figures = await services.intentions.stats(user_id_of(update))
@@ -310,4 +314,8 @@ async def stats(update: Update, context: PactContext) -> None:
             "{n} intention is overdue.", "{n} intentions are overdue.", figures.overdue
         ).format(n=t.number(figures.overdue))
     )
+    campaigns = await services.campaigns.all(user_id_of(update))
+    for campaign in [c for c in campaigns if c.state != "draft"][:STATS_CAMPAIGNS]:
+        endorsed = await services.campaigns.figures(user_id_of(update), campaign.id)
+        lines += ["", f"<b>{esc(campaign.title)}</b>", *figure_lines(t, endorsed, sectors)]
     await show(update, context, "\n".join(lines))

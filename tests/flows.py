@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.harness import Harness, Person
+import re
+
+from tests.harness import Harness, Person, texts
 
 EDUCATION = 2  # the second default sector
 
@@ -13,6 +15,15 @@ async def register(h: Harness, person: Person, name: str, sector_id: int = EDUCA
     await h.send(person, name)
     await h.tap(person, f"reg:sector:{sector_id}")
     await h.tap(person, "reg:ok:")
+
+
+async def add_colleague(h: Harness, contact: Person, colleague: Person) -> Person:
+    """The contact's /invite link, opened and accepted by the colleague."""
+    link = texts(await h.send(contact, "/invite"))[0]
+    code = re.search(r"join_([\w-]+)", link).group(1)  # type: ignore[union-attr]
+    await h.send(colleague, f"/start join_{code}")
+    await h.tap(colleague, f"org:join:{code}")
+    return colleague
 
 
 async def record_intention(
@@ -55,3 +66,75 @@ async def log_progress(
     await h.send(person, text)
     for value in values:
         await h.send(person, value)
+
+
+OPINION_NL = (
+    "Integratie is een gedeelde verantwoordelijkheid.\n\n"
+    "Wij vragen dat iedereen die hier woont gelijke kansen krijgt op werk, onderwijs en "
+    "wonen, en dat organisaties samen optrekken."
+)
+OPINION_FR = (
+    "L'intégration est une responsabilité partagée.\n\n"
+    "Nous demandons que chaque personne qui vit ici ait les mêmes chances."
+)
+
+
+async def open_campaign(
+    h: Harness,
+    team: Person,
+    title: str = "Samen sterker",
+    texts: tuple[str, ...] = (OPINION_NL, OPINION_FR),
+    deadline: str = "10/12/2026 17:00",
+    open_it: bool = True,
+) -> int:
+    """/campaigns → a new campaign with its texts (Dutch, then French and English or
+    skipped), the default caps, saved and (`open_it`) opened; its id."""
+    await h.send(team, "/campaigns")
+    await h.tap(team, "cmp:start:")
+    await h.send(team, title)
+    for locale, text in zip(("nl", "fr", "en"), (*texts, "", ""), strict=False):
+        if text:
+            await h.send(team, text)
+            await h.tap(team, f"cmp:text:{locale}")
+        else:
+            await h.tap(team, "cmp:skip:")
+    await h.send(team, deadline)
+    await h.tap(team, "cmp:caps:keep")
+    await h.tap(team, "cmp:ok:")
+    campaign_id = int(
+        await h.application.services.db.fetchval(
+            "SELECT id FROM campaign WHERE title = ? ORDER BY id DESC", (title,)
+        )
+    )
+    if open_it:
+        await h.tap(team, f"cmpv:openask:{campaign_id}")
+        await h.tap(team, f"cmpv:openok:{campaign_id}")
+    return campaign_id
+
+
+async def endorse(
+    h: Harness,
+    person: Person,
+    campaign_id: int,
+    paragraph: str,
+    consents: tuple[str, ...] = ("name", "paragraph", "notify"),
+    on_behalf: bool | None = None,
+    name: str | None = None,
+    confirm: bool = True,
+) -> None:
+    """/endorse → Endorse → (personally or on behalf, for a contact) → the name (typed, or
+    the one Telegram gives) → the paragraph → the consents ticked → (`confirm`) Confirm."""
+    await h.send(person, "/endorse")
+    await h.tap(person, f"end:start:{campaign_id}")
+    if on_behalf is not None:
+        await h.tap(person, "end:who:organisation" if on_behalf else "end:who:me")
+    if name is None:
+        await h.tap(person, "end:name:telegram")
+    else:
+        await h.send(person, name)
+    await h.send(person, paragraph)
+    for consent in consents:
+        await h.tap(person, f"end:consent:{consent}")
+    await h.tap(person, "end:consent:")
+    if confirm:
+        await h.tap(person, "end:ok:")

@@ -155,6 +155,24 @@ class Harness:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self.process({"message": message})
 
+    async def upload(self, person: Person, file_name: str, content: bytes) -> list[Call]:
+        """The person sends a file (as a document) in their private chat with the bot."""
+        file_id = f"upload-{next(_update_ids)}"
+        self.request.files[file_id] = content
+        message: dict[str, Any] = {
+            "message_id": next(_update_ids),
+            "date": int(self.clock.now().timestamp()),
+            "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
+            "from": person.as_user(),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file_name,
+                "file_size": len(content),
+            },
+        }
+        return await self.process({"message": message})
+
     async def press(
         self, person: Person, data: str, message_id: int = 1, shown: Call | None = None
     ) -> list[Call]:

@@ -103,6 +103,7 @@ class RecordingRequest(BaseRequest):
         self.in_flight = 0
         self.most_in_flight = 0
         self.refused: list[tuple[Call, str]] = []  # calls Telegram would refuse, and why
+        self.files: dict[str, bytes] = {}  # files people sent, by file_id, to download
 
     @property
     def read_timeout(self) -> float | None:
@@ -145,6 +146,11 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download of a file someone sent (getFile gave its path)
+            file_id = url.rsplit("/", 1)[-1]
+            if file_id not in self.files:
+                return 404, b'{"ok": false, "error_code": 404, "description": "Not Found"}'
+            return 200, self.files[file_id]
         api_method = canonical(url.rsplit("/", 1)[-1])
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
@@ -175,6 +181,8 @@ class RecordingRequest(BaseRequest):
             if problem is not None:  # what Telegram itself refuses
                 self.refused.append((call, problem))
                 fault = Fault(api_method, 400, problem)
+        if fault is None and api_method == "getFile" and params.get("file_id") not in self.files:
+            fault = Fault(api_method, 400, "Bad Request: invalid file_id")
         if fault is None and api_method == "answerCallbackQuery":
             query_id = str(params.get("callback_query_id"))
             if query_id in self._answered:  # Telegram accepts one answer per press
@@ -217,6 +225,14 @@ class RecordingRequest(BaseRequest):
             }
         if call.method == "getUpdates":
             return []
+        if call.method == "getFile":
+            file_id = str(call.params.get("file_id"))
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
         if call.method in ("sendMessage", "editMessageText", "sendDocument"):
             message = self._message(call)
             call.message_id = message["message_id"]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from bot.services.organisations import OrganisationDraft
 from tests.conftest import OWNER_ID
-from tests.flows import EDUCATION, record_intention
+from tests.flows import EDUCATION, endorse, open_campaign, record_intention
 from tests.harness import FakeClock, Harness, Person
 from tests.telegram_fake import Call
 
@@ -57,7 +57,8 @@ TRICKY = [
     "x" * 4096, "\n" * 50, " ", "😀" * 600, "\u202eRTL", "\u200b", "/cancel", "/start",
     "/mine", "/help", "/intention", "/register", "/newsession", "/sectors", "/team add 1",
     "/team add 99999999999999999999999", "/team remove -5", "/team add x y z",
-    "/start join_nope", "/start endorse_x", "/start " + "x" * 200,
+    "/start join_nope", "/start endorse_x", "/start " + "x" * 200, "/endorse", "/campaigns",
+    "/moderate",
 ]  # fmt: skip
 TEXT = st.one_of(
     st.sampled_from(TRICKY),
@@ -67,7 +68,8 @@ TEXT = st.one_of(
 )
 AREAS = [
     "int", "prog", "edit", "ind", "reg", "sec", "ns", "mv", "sed", "next", "mine", "ti",
-    "to", "rsvp", "ses", "org", "lang", "privacy", "team", "zz", "",
+    "to", "rsvp", "ses", "org", "lang", "privacy", "team", "end", "endv", "cmp", "cmpv", "pub",
+    "mod", "rej", "zz", "",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.text(max_size=30),
@@ -76,7 +78,9 @@ VALUES = st.one_of(
 )
 ACTIONS = [
     "start", "open", "ok", "edit", "sector", "lever", "due", "back", "skip", "page", "menu",
-    "yes", "no", "accept", "remove", "x", "",
+    "yes", "no", "accept", "remove", "who", "name", "consent", "resume", "stop", "withdraw",
+    "withdrawn", "text", "clear", "caps", "why", "openask", "openok", "public", "opinion",
+    "mine", "x", "",
 ]  # fmt: skip
 FORGED = st.one_of(
     st.builds(
@@ -167,6 +171,16 @@ VALID: dict[tuple[str, str], list[str]] = {
     ("mv", "start"): ["08/12/2026 09:00", "31/12/9999 23:59"],
     ("sed", "value"): ["New", "90", "V" * 200],
     ("next", "text"): ["We will pair ten buddies.", "N" * 500],
+    ("end", "name"): ["Lotte Peeters", "N" * 80],
+    ("end", "paragraph"): ["Omdat samen meer kan.", "\n".join(["Regel"] * 10), "P" * 900],
+    ("cmp", "title"): ["Samen sterker", "T" * 120],
+    ("cmp", "text_nl"): ["Integratie is een gedeelde verantwoordelijkheid.", "T" * 4000],
+    ("cmp", "text_fr"): ["L'intégration est une responsabilité partagée.", "<b>"],
+    ("cmp", "text_en"): ["Integration is a shared responsibility.", "&amp;"],
+    ("cmp", "deadline"): ["10/12/2026 17:00", "23/11/2026 09:01", "2028-11-22 23:59"],
+    ("cmp", "caps"): ["12 lines, 1200 characters", "1 100", "40, 3000"],
+    ("pub", "note"): ["De Standaard, 12 december", "N" * 300],
+    ("rej", "reason"): ["Please leave out names.", "R" * 300],
 }
 
 
@@ -223,8 +237,11 @@ class Driver:
     async def second_look(self) -> None:
         """Every view still opens after whatever came before."""
         for person, commands in (
-            (CONTACT, ["/mine", "/sessions", "/help", "/privacy", "/mydata"]),
-            (TEAM, ["/intentions", "/orgs", "/stats", "/sessions", "/sectors", "/team"]),
+            (CONTACT, ["/mine", "/sessions", "/endorse", "/help", "/privacy", "/mydata"]),
+            (
+                TEAM,
+                ["/intentions", "/orgs", "/stats", "/sessions", "/sectors", "/team", "/campaigns"],
+            ),
         ):
             for command in commands:
                 self.check(person, command, await self.h.send(person, command))
@@ -247,6 +264,8 @@ async def _pact(tmp_path: Path) -> Harness:
     )
     await record_intention(h, CONTACT, "Buddies voor nieuwkomers")
     await h.send(TEAM, "/start")
+    await open_campaign(h, TEAM)
+    await endorse(h, NEWCOMER, 1, "Parce que nous y croyons.", ("name",), name="Amina B.")
     return h
 
 
@@ -273,12 +292,15 @@ def _run(tmp_path: Path, errors: Errors, starts: list[str], person: Person) -> N
 
 
 def test_a_contact_types_and_presses_anything(tmp_path: Path, errors: Errors) -> None:
-    _run(tmp_path, errors, ["/intention", "/mine", "/sessions", "/invite", "/start"], CONTACT)
+    starts = ["/intention", "/mine", "/sessions", "/invite", "/start", "/endorse"]
+    _run(tmp_path, errors, starts, CONTACT)
 
 
 def test_a_newcomer_types_and_presses_anything(tmp_path: Path, errors: Errors) -> None:
-    _run(tmp_path, errors, ["/register", "/start", "/language", "/forget", "/mine"], NEWCOMER)
+    starts = ["/register", "/start", "/language", "/forget", "/mine", "/endorse"]
+    _run(tmp_path, errors, starts, NEWCOMER)
 
 
 def test_the_team_types_and_presses_anything(tmp_path: Path, errors: Errors) -> None:
-    _run(tmp_path, errors, ["/newsession", "/sectors", "/intentions", "/orgs", "/team"], TEAM)
+    starts = ["/newsession", "/sectors", "/intentions", "/orgs", "/team", "/campaigns", "/moderate"]
+    _run(tmp_path, errors, starts, TEAM)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.services.errors import NotAllowed
 from bot.services.intentions import Intention, _Kept
-from tests.flows import log_progress, record_intention, register
+from tests.flows import add_colleague, log_progress, record_intention, register
 from tests.harness import Harness, Person, alerts, notes, texts
 from tests.telegram_fake import Call, Fault
 
@@ -304,12 +303,7 @@ async def test_progress_on_another_organisations_intention_writes_nothing(
 
 
 async def _colleague(h: Harness, contact: Person, person_id: int) -> Person:
-    link = texts(await h.send(contact, "/invite"))[0]
-    code = re.search(r"join_([\w-]+)", link).group(1)  # type: ignore[union-attr]
-    colleague = Person(person_id, "en")
-    await h.send(colleague, f"/start join_{code}")
-    await h.tap(colleague, f"org:join:{code}")
-    return colleague
+    return await add_colleague(h, contact, Person(person_id, "en"))
 
 
 async def test_a_colleague_sees_every_change_at_once(harness: Harness) -> None:

@@ -9,6 +9,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.kinds import Kinds
 from bot.delivery.outbox import Outbox
+from bot.services.campaigns import Campaigns
+from bot.services.endorsements import Endorsements
 from bot.services.intentions import Intentions
 from bot.services.organisations import Organisations
 from bot.services.people import People
@@ -32,6 +34,8 @@ class Services:
     intentions: Intentions
     outbox: Outbox
     sessions: Sessions
+    endorsements: Endorsements
+    campaigns: Campaigns
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -60,4 +64,6 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         intentions=Intentions(db, clock, organisations, sectors, team, settings.timezone),
         outbox=outbox,
         sessions=Sessions(db, clock, team, outbox, settings.timezone),
+        endorsements=Endorsements(db, clock, organisations, outbox),
+        campaigns=Campaigns(db, clock, team, outbox),
     )
