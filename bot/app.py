@@ -51,8 +51,9 @@ class PactApplication(
     async def start(self) -> None:
         await super().start()
         # What fell due while the bot was down goes now, right after the first poll, not
-        # at the first sweep a minute later.
-        self.wake_dispatcher()
+        # at the first sweep a minute later: digests whose moment passed are queued first.
+        if self.job_queue is not None:
+            self.job_queue.run_once(_catch_up, 0, name="digest:start")
 
     async def update_persistence(self) -> None:
         await super().update_persistence()
@@ -142,11 +143,21 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def _sweep(context: PactContext) -> None:
-    """Every minute: forget what was settled long ago, and send what is due."""
+    """Every minute: forget what was settled long ago, queue the digests whose moment has
+    come (the digest clock), and send what is due."""
     pact = cast(PactApplication, context.application)
     pruned = await pact.services.outbox.prune()
     if pruned:
         _LOGGER.info("outbox: %d settled messages past the retention deleted", pruned)
+    await _catch_up(context)
+
+
+async def _catch_up(context: PactContext) -> None:
+    """Queue the digests due (after downtime: the missed period, once), then send."""
+    pact = cast(PactApplication, context.application)
+    queued = await pact.services.digests.catch_up()
+    if queued:
+        _LOGGER.info("digest: %d queued", queued)
     await _dispatch(context)
 
 

@@ -17,15 +17,17 @@ import logging
 import re
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
-from bot.delivery.kinds import Markup, Outgoing, Text
+from bot.delivery.kinds import Document, Markup, Outgoing, Photo, Text
 
 __all__ = ["Markup", "PactBot", "fit", "shown_length"]
 
 _LOGGER = logging.getLogger(__name__)
 TEXT_LIMIT = 4096  # what Telegram shows of a message, after its HTML is read
 CAPTION_LIMIT = 1024
+FILE_IDS_KEPT = 1024  # pictures whose file id is remembered, the latest
 _TAG = re.compile(r"<[^<>]*>")
 
 
@@ -56,6 +58,12 @@ _NO_PREVIEW = {"is_disabled": True}
 
 
 class PactBot(ExtBot[Any]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Pictures sent before, by their content's key: Telegram's file id, to send them
+        # again without uploading them (a digest chart goes to thousands of people).
+        self._file_ids: dict[str, str] = {}
+
     async def call(self, method: str, params: dict[str, Any]) -> Any:
         """A Bot API method with JSON parameters (no None values); Telegram's JSON result.
 
@@ -90,14 +98,16 @@ class PactBot(ExtBot[Any]):
         await self.call("answerCallbackQuery", params)
 
     async def deliver(self, chat_id: int | str, outgoing: Outgoing, *, paid: bool = False) -> None:
-        """What the dispatcher renders: a message or a file; `paid` sends it as a paid
-        broadcast (`allow_paid_broadcast`), outside the free 30 a second."""
+        """What the dispatcher renders: a message, a file or a picture; `paid` sends it as
+        a paid broadcast (`allow_paid_broadcast`), outside the free 30 a second."""
         if isinstance(outgoing, Text):
             params = _text(chat_id, outgoing.text, outgoing.markup)
             if paid:
                 params["allow_paid_broadcast"] = True
             await self.call("sendMessage", params)
-        else:
+        elif isinstance(outgoing, Photo):
+            await self._send_photo(chat_id, outgoing, paid)
+        elif isinstance(outgoing, Document):
             await self.send_document(
                 chat_id,
                 document=outgoing.content,
@@ -105,6 +115,31 @@ class PactBot(ExtBot[Any]):
                 caption=fit(outgoing.caption, CAPTION_LIMIT) if outgoing.caption else None,
                 allow_paid_broadcast=paid or None,
             )
+
+    async def _send_photo(self, chat_id: int | str, photo: Photo, paid: bool) -> None:
+        extra: dict[str, Any] = {}
+        if photo.caption:
+            extra.update(caption=fit(photo.caption, CAPTION_LIMIT), parse_mode="HTML")
+        if photo.markup is not None:
+            extra["reply_markup"] = photo.markup
+        if paid:
+            extra["allow_paid_broadcast"] = True
+        known = self._file_ids.get(photo.key)
+        if known is not None:
+            await self.call("sendPhoto", {"chat_id": chat_id, "photo": known, **extra})
+            return
+        sent = await self.send_photo(
+            chat_id,
+            photo=photo.content,
+            filename=f"{photo.key[:40]}.png",
+            caption=extra.get("caption"),
+            reply_markup=InlineKeyboardMarkup.de_json(photo.markup, self) if photo.markup else None,
+            allow_paid_broadcast=paid or None,
+        )
+        if sent.photo:
+            if len(self._file_ids) >= FILE_IDS_KEPT:
+                del self._file_ids[next(iter(self._file_ids))]  # the oldest
+            self._file_ids[photo.key] = sent.photo[-1].file_id
 
 
 def _text(chat_id: int | str, text: str, markup: Markup | None) -> dict[str, Any]:

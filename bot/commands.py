@@ -26,6 +26,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", N_("Invite a colleague as a contact")),
     Command("sessions", N_("Upcoming follow-up sessions and your answers")),
     Command("endorse", N_("Endorse the pact's opinion text")),
+    Command("follow", N_("Follow the pact's digest: sectors, how often")),
+    Command("unfollow", N_("Stop the digest")),
     Command("language", N_("Choose Nederlands, Français or English")),
     Command("cancel", N_("Stop what you are doing")),
     Command("privacy", N_("What is stored about you and why")),
@@ -38,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("newsession", N_("Schedule a follow-up session"), "team"),
     Command("campaigns", N_("Put the opinion text up for endorsement; exports"), "team"),
     Command("moderate", N_("Review the endorsement paragraphs waiting"), "team"),
+    Command("digest", N_("Preview the digest, or send it now"), "team"),
     Command("team", N_("See and change the pact team"), "team"),
 )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +31,13 @@ class Settings:
     broadcast_rate: float = 25.0  # bulk messages a second
     paid_broadcast: bool = False  # bulk messages as paid broadcasts (up to 1,000 a second)
     outbox_retention_days: int = 30  # days a sent or settled message stays in the outbox
+    digest_weekday: int = 0  # the weekly digest's day, Monday 0 … Sunday 6
+    digest_time: dt.time = dt.time(9, 0)  # the digests' time of day, in `timezone`
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SCHEDULE = re.compile(r"^(?P<day>[a-z]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 FREE_LIMIT = 30  # messages a second Telegram allows a bot for free
 PAID_LIMIT = 1000  # with paid broadcasts
 _YES = {"1", "true", "yes", "on"}
@@ -131,6 +138,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             f"got {retention_raw!r}."
         )
 
+    weekday, at = digest_schedule(env.get("DIGEST_SCHEDULE", ""))
+
     return Settings(
         bot_token=token,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "pactbot.sqlite3"),
@@ -142,4 +151,21 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         broadcast_rate=rate,
         paid_broadcast=paid,
         outbox_retention_days=int(retention_raw),
+        digest_weekday=weekday,
+        digest_time=at,
     )
+
+
+def digest_schedule(raw: str) -> tuple[int, dt.time]:
+    """`DIGEST_SCHEDULE`, like "mon 09:00": the weekly digest's day and the time of day
+    of every digest (daily ones too)."""
+    text = raw.strip().lower() or "mon 09:00"
+    match = _SCHEDULE.match(text)
+    day = match["day"] if match else ""
+    days = WEEKDAYS if day in WEEKDAYS else _DAY_NAMES
+    if match is None or day not in days or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+        raise ConfigError(
+            "DIGEST_SCHEDULE must be a day and a time, like 'mon 09:00' (mon, tue, wed, thu, "
+            f"fri, sat or sun; 24-hour time); got {raw!r}."
+        )
+    return days.index(day), dt.time(int(match["hour"]), int(match["minute"]))

@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -130,6 +130,11 @@ class Translator:
 
     def time(self, moment: dt.datetime, format: str = "short") -> str:
         return str(format_time(moment, format, tzinfo=self.tz, locale=self.babel_locale))
+
+    def weekday(self, day: int) -> str:
+        """A day of the week (Monday 0) as it reads inside a sentence: "maandag", "lundi",
+        "Monday"."""
+        return str(get_day_names("wide", context="format", locale=self.babel_locale)[day])
 
     def number(self, value: int | float | Decimal) -> str:
         return str(format_decimal(value, locale=self.babel_locale))

@@ -25,10 +25,13 @@ from telegram.ext import (
 from handlers import (
     callbacks,
     campaigns,
+    digest_desk,
+    digest_messages,
     endorse,
     endorsement_messages,
     errors,
     fallback,
+    follow,
     followup,
     help,
     language,
@@ -87,6 +90,8 @@ def register(app: PactApplication) -> None:
             "endv": endorse.on_button,
             "cmpv": campaigns.on_button,
             "mod": moderation.on_button,
+            "fol": follow.on_button,
+            "dig": digest_desk.on_button,
         }
     )
     # Before anything else in the group: an answer reaches the question it answers.
@@ -110,6 +115,9 @@ def register(app: PactApplication) -> None:
         "endorse": endorse.endorse,
         "campaigns": campaigns.campaigns,
         "moderate": moderation.moderate,
+        "follow": follow.follow,
+        "unfollow": follow.unfollow,
+        "digest": digest_desk.digest,
     }
     if clash := {flow.command for flow in flows} & set(commands):
         raise ValueError(f"commands both a flow's and a handler's: {clash}")
@@ -123,6 +131,7 @@ def register(app: PactApplication) -> None:
         *session_messages.kinds(app.services),
         *organisations.kinds(app.services),
         *endorsement_messages.kinds(app.services),
+        *digest_messages.kinds(app.services),
     )
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CallbackQueryHandler(callbacks.route))

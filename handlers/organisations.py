@@ -17,6 +17,7 @@ from bot.services.organisations import (
 from bot.services.validation import website
 from handlers.common import esc, keyboard, no_longer_valid, parse_id, send, show, user_id_of
 from handlers.flow import DONE, Draft, Flow, Question, Step, ask, goto, keep
+from handlers.follow import offer_button
 from handlers.render import organisation_summary
 
 
@@ -148,15 +149,20 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
             description=draft.get("description"),
         ),
     )
-    await send(
-        update,
-        context,
-        t.gettext(
-            "{organisation} is registered and you are its contact. Next: /intention records an "
-            "engagement intention, /invite adds a colleague."
-        ).format(organisation=esc(organisation.name)),
-        keyboard([[(t.gettext("📝 Record an engagement intention"), "int:start:")]]),
-    )
+    text = t.gettext(
+        "{organisation} is registered and you are its contact. Next: /intention records an "
+        "engagement intention, /invite adds a colleague."
+    ).format(organisation=esc(organisation.name))
+    rows = [[(t.gettext("📝 Record an engagement intention"), "int:start:")]]
+    # Once, to a new contact: the weekly digest of their sector, in one tap.
+    sector = next((s for s in await services.sectors.all() if s.id == organisation.sector_id), None)
+    if sector is not None and await services.digests.offer(person_id):
+        text += "\n\n" + t.gettext(
+            "Every week I can send you what happens in the pact in your sector: new "
+            "intentions, progress and the sessions ahead. /follow chooses more or less."
+        )
+        rows.append(offer_button(t, sector))
+    await send(update, context, text, keyboard(rows))
 
 
 REGISTER = Flow(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.botapi import Markup, shown_length
+from bot.delivery.outbox import BatchReport
 from bot.i18n import N_, Translator
 from bot.services.intentions import (
     HISTORY_PAGE,
@@ -234,6 +235,20 @@ def organisation_summary(t: Translator, organisation: Organisation, sectors: lis
     if organisation.description:
         lines.append(esc(organisation.description))
     return "\n".join(lines)
+
+
+def report_line(t: Translator, report: BatchReport) -> str:
+    """Where a bulk send stands, as the outbox reports it."""
+    return t.gettext(
+        "{sent} delivered, {pending} waiting, {blocked} blocked the bot, {failed} failed, "
+        "{skipped} with nothing to send"
+    ).format(
+        sent=t.number(report.sent),
+        pending=t.number(report.pending),
+        blocked=t.number(report.blocked),
+        failed=t.number(report.failed),
+        skipped=t.number(report.skipped),
+    )
 
 
 def moment(t: Translator, when: dt.datetime) -> str:

@@ -233,7 +233,8 @@ class Harness:
 
 
 def texts(calls: list[Call]) -> list[str]:
-    return [c.text for c in calls if c.method in ("sendMessage", "editMessageText", "sendDocument")]
+    shown = ("sendMessage", "editMessageText", "sendDocument", "sendPhoto")
+    return [c.text for c in calls if c.method in shown]
 
 
 def notes(calls: list[Call]) -> list[str]:

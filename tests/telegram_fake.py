@@ -104,6 +104,7 @@ class RecordingRequest(BaseRequest):
         self.most_in_flight = 0
         self.refused: list[tuple[Call, str]] = []  # calls Telegram would refuse, and why
         self.files: dict[str, bytes] = {}  # files people sent, by file_id, to download
+        self.photo_ids: set[str] = set()  # pictures the bot uploaded, to send again by id
 
     @property
     def read_timeout(self) -> float | None:
@@ -181,6 +182,10 @@ class RecordingRequest(BaseRequest):
             if problem is not None:  # what Telegram itself refuses
                 self.refused.append((call, problem))
                 fault = Fault(api_method, 400, problem)
+        if fault is None and api_method == "sendPhoto":
+            fault = self._photo_fault(call)
+            if fault is not None:
+                self.refused.append((call, fault.description))
         if fault is None and api_method == "getFile" and params.get("file_id") not in self.files:
             fault = Fault(api_method, 400, "Bad Request: invalid file_id")
         if fault is None and api_method == "answerCallbackQuery":
@@ -202,6 +207,16 @@ class RecordingRequest(BaseRequest):
         if self.on_the_way_back is not None:
             await self.on_the_way_back(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _photo_fault(self, call: Call) -> Fault | None:
+        """A picture is an image Telegram can read, or the id of one sent before."""
+        if "photo" in call.files:
+            if not call.files["photo"].startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+                return Fault("sendPhoto", 400, "Bad Request: IMAGE_PROCESS_FAILED")
+            return None
+        if call.params.get("photo") not in self.photo_ids:
+            return Fault("sendPhoto", 400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return None
 
     def _take_fault(self, call: Call) -> Fault | None:
         for fault in self.faults:
@@ -233,7 +248,7 @@ class RecordingRequest(BaseRequest):
                 "file_size": len(self.files[file_id]),
                 "file_path": f"documents/{file_id}",
             }
-        if call.method in ("sendMessage", "editMessageText", "sendDocument"):
+        if call.method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
             message = self._message(call)
             call.message_id = message["message_id"]
             self._by_chat.setdefault(call.chat_id or 0, []).append(call)
@@ -265,7 +280,17 @@ class RecordingRequest(BaseRequest):
             },
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Pactbot"},
         }
-        if call.method == "sendDocument":
+        if call.method == "sendPhoto":
+            file_id = str(call.params.get("photo")) if "photo" not in call.files else ""
+            if not file_id:
+                file_id = f"photo-{message_id}"
+                self.photo_ids.add(file_id)
+            message["photo"] = [
+                {"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 360}
+            ]
+            if call.params.get("caption"):
+                message["caption"] = call.params["caption"]
+        elif call.method == "sendDocument":
             name = next(iter(call.files), "document")
             message["document"] = {"file_id": f"file-{message_id}", "file_unique_id": name}
             if call.params.get("caption"):

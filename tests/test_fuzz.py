@@ -58,7 +58,7 @@ TRICKY = [
     "/mine", "/help", "/intention", "/register", "/newsession", "/sectors", "/team add 1",
     "/team add 99999999999999999999999", "/team remove -5", "/team add x y z",
     "/start join_nope", "/start endorse_x", "/start " + "x" * 200, "/endorse", "/campaigns",
-    "/moderate",
+    "/moderate", "/follow", "/unfollow", "/digest",
 ]  # fmt: skip
 TEXT = st.one_of(
     st.sampled_from(TRICKY),
@@ -66,10 +66,13 @@ TEXT = st.one_of(
     st.text(alphabet="0123456789.,- e:/hdmu", max_size=20),
     st.text(min_size=200, max_size=4096),
 )
+TEAM_VIEWS = [
+    "/intentions", "/orgs", "/stats", "/sessions", "/sectors", "/team", "/campaigns", "/digest",
+]  # fmt: skip
 AREAS = [
     "int", "prog", "edit", "ind", "reg", "sec", "ns", "mv", "sed", "next", "mine", "ti",
     "to", "rsvp", "ses", "org", "lang", "privacy", "team", "end", "endv", "cmp", "cmpv", "pub",
-    "mod", "rej", "zz", "",
+    "mod", "rej", "fol", "dig", "zz", "",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.text(max_size=30),
@@ -237,11 +240,11 @@ class Driver:
     async def second_look(self) -> None:
         """Every view still opens after whatever came before."""
         for person, commands in (
-            (CONTACT, ["/mine", "/sessions", "/endorse", "/help", "/privacy", "/mydata"]),
             (
-                TEAM,
-                ["/intentions", "/orgs", "/stats", "/sessions", "/sectors", "/team", "/campaigns"],
+                CONTACT,
+                ["/mine", "/sessions", "/endorse", "/follow", "/help", "/privacy", "/mydata"],
             ),
+            (TEAM, TEAM_VIEWS),
         ):
             for command in commands:
                 self.check(person, command, await self.h.send(person, command))
@@ -292,7 +295,7 @@ def _run(tmp_path: Path, errors: Errors, starts: list[str], person: Person) -> N
 
 
 def test_a_contact_types_and_presses_anything(tmp_path: Path, errors: Errors) -> None:
-    starts = ["/intention", "/mine", "/sessions", "/invite", "/start", "/endorse"]
+    starts = ["/intention", "/mine", "/sessions", "/invite", "/start", "/endorse", "/follow"]
     _run(tmp_path, errors, starts, CONTACT)
 
 
@@ -302,5 +305,8 @@ def test_a_newcomer_types_and_presses_anything(tmp_path: Path, errors: Errors) -
 
 
 def test_the_team_types_and_presses_anything(tmp_path: Path, errors: Errors) -> None:
-    starts = ["/newsession", "/sectors", "/intentions", "/orgs", "/team", "/campaigns", "/moderate"]
+    starts = [
+        "/newsession", "/sectors", "/intentions", "/orgs", "/team", "/campaigns", "/moderate",
+        "/digest",
+    ]  # fmt: skip
     _run(tmp_path, errors, starts, TEAM)

@@ -29,7 +29,7 @@ import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.botapi import PactBot
-from bot.delivery.kinds import BULK, NOTICE, Kind, Kinds, Outgoing, Skip
+from bot.delivery.kinds import BULK, NOTICE, Kind, Kinds, Parts, Skip
 from bot.delivery.limiter import retry_after
 from bot.delivery.outbox import START, Due
 from bot.delivery.pace import BULK_SEND, Pace
@@ -135,25 +135,25 @@ class Dispatcher:
                 await outbox.blocked(message, "the person blocked the bot", tried=False)
                 report.blocked += 1
                 return None
-            outgoing = await self._render(kind, message)
-            if outgoing is None:
+            parts = await self._render(kind, message)
+            if parts is None:
                 report.skipped += 1
                 return None
             paid = self.paid and kind.bulk
-            await self.pace.bulk(paid=paid, chat=message.chat_id)
-            return await self._send(bot, message, outgoing, paid, report, blocked)
+            return await self._send(bot, message, parts, paid, report, blocked)
         except asyncio.CancelledError:
             raise
         except Exception:
             _LOGGER.exception("could not settle outbox message %s", message.id)
             return None
 
-    async def _render(self, kind: Kind, message: Due) -> Outgoing | None:
-        """What to send, or None when the row was settled without a send."""
+    async def _render(self, kind: Kind, message: Due) -> Parts | None:
+        """What to send, in order, or None when the row was settled without a send."""
         settings = self._services.settings
         locale = message.locale or str(message.payload.get("locale") or settings.default_locale)
         try:
-            return await kind.render(message, translator(locale, settings.timezone))
+            rendered = await kind.render(message, translator(locale, settings.timezone))
+            return rendered if isinstance(rendered, tuple) else (rendered,)
         except Skip as skip:
             await self._services.outbox.skipped(message, str(skip) or "no longer holds")
             return None
@@ -166,19 +166,25 @@ class Dispatcher:
         self,
         bot: PactBot,
         message: Due,
-        outgoing: Outgoing,
+        parts: Parts,
         paid: bool,
         report: Report,
         blocked: set[int],
     ) -> str | None:
+        """Send the parts not sent yet, each in its turn. When one cannot go, the row
+        remembers how many went, so the next attempt goes on from there."""
         outbox = self._services.outbox
+        done = message.parts_sent
         try:
-            await bot.deliver(message.chat_id, outgoing, paid=paid)
+            for part in parts[done:]:
+                await self.pace.bulk(paid=paid, chat=message.chat_id)
+                await bot.deliver(message.chat_id, part, paid=paid)
+                done += 1
         except RetryAfter as error:
             seconds = max(retry_after(error), 1.0)
             self.pace.pause(seconds)  # flood control is for the whole bot: everyone waits
             report.postponed += 1
-            return await outbox.postpone(message, seconds, str(error))
+            return await outbox.postpone(message, seconds, str(error), parts_sent=done)
         except Forbidden as error:
             if message.person_id is None:  # a channel or group that removed the bot
                 await outbox.failed(message, str(error))
@@ -194,8 +200,10 @@ class Dispatcher:
             cause = error.__cause__
             answered = cause is None and not isinstance(error, TimedOut)  # a 5xx answer
             if answered or isinstance(cause, _NOT_SENT):
-                return await self._retry(message, str(error), report)
+                return await self._retry(message, str(error), report, done)
             # Lost after it left: Telegram may have delivered it, so it is not sent again.
+            if done + 1 < len(parts):  # the parts after it still go
+                return await self._retry(message, str(error), report, done + 1)
             await outbox.sent(message, unconfirmed=str(error))
             report.sent += 1
         else:
@@ -203,8 +211,10 @@ class Dispatcher:
             report.sent += 1
         return None
 
-    async def _retry(self, message: Due, error: str, report: Report) -> str | None:
-        again = await self._services.outbox.retry(message, error)
+    async def _retry(
+        self, message: Due, error: str, report: Report, parts_sent: int | None = None
+    ) -> str | None:
+        again = await self._services.outbox.retry(message, error, parts_sent)
         if again is None:
             report.failed += 1
         else:

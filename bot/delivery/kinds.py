@@ -6,7 +6,9 @@ A feature registers its kinds once, beside its messages (`handlers/*_messages.py
 
 `render` turns a due outbox row into what to send, in the recipient's language, or
 raises `Skip` when the message no longer holds (the session moved, the request was
-answered). It runs before the message takes a send slot, so a skipped row costs none.
+answered). What it returns is one message, or several in a row (`Parts`: a digest's
+chart, then its text in as many messages as it needs), sent in order as one row. It runs
+before the message takes a send slot, so a skipped row costs none.
 `bulk` kinds go to many people at once: one-off notices (a join request, a moderation
 decision) are sent before them, and paid broadcasts, when switched on, apply to them only.
 Which later row replaces an earlier one is the row's `collapse` key, set by the service
@@ -50,8 +52,20 @@ class Document:
     caption: str | None = None
 
 
-Outgoing = Text | Document
-Render = Callable[["Due", "Translator"], Awaitable[Outgoing]]
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture, such as a chart (PNG), with an optional HTML caption and buttons. `key`
+    names its content: sent once, it goes again by Telegram's file id, not uploaded."""
+
+    content: bytes
+    key: str
+    caption: str | None = None
+    markup: Markup | None = None
+
+
+Outgoing = Text | Document | Photo
+Parts = tuple[Outgoing, ...]
+Render = Callable[["Due", "Translator"], Awaitable[Outgoing | Parts]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ class Due:
     locale: str | None  # the person's stored language
     superseded: bool
     position: tuple[str, int]  # where it stands in the queue: (due_at, id)
+    parts_sent: int = 0  # of a message in several parts, how many went already
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,7 @@ def _due(row: Row) -> Due:
         locale=row["locale"],
         superseded=bool(row["superseded"]),
         position=(row["due_at"], row["id"]),
+        parts_sent=row["parts_sent"],
     )
 
 
@@ -213,29 +215,32 @@ class Outbox:
     async def failed(self, message: Due, error: str) -> None:
         await self._mark(finish=("failed", to_db(self._clock.now()), None, error, 1, message.id))
 
-    async def retry(self, message: Due, error: str) -> str | None:
+    async def retry(self, message: Due, error: str, parts_sent: int | None = None) -> str | None:
         """Try again after a backoff: when it is due again; None (and failed) once the
-        attempts are used up."""
+        attempts are used up. `parts_sent`: of a message in parts, how many went (the
+        retry goes on from there)."""
         attempts = message.attempts + 1
         if attempts >= MAX_ATTEMPTS:
             await self.failed(message, error)
             return None
         later = to_db(self._clock.now() + backoff(attempts))
-        await self._mark(later=(later, error, 1, message.id))
+        await self._mark(later=(later, error, 1, parts_sent, message.id))
         return later
 
-    async def postpone(self, message: Due, seconds: float, error: str) -> str:
+    async def postpone(
+        self, message: Due, seconds: float, error: str, parts_sent: int | None = None
+    ) -> str:
         """Telegram asked to slow down: not the message's fault, so not an attempt. When
         it is due again."""
         later = to_db(self._clock.now() + timedelta(seconds=seconds))
-        await self._mark(later=(later, error, 0, message.id))
+        await self._mark(later=(later, error, 0, parts_sent, message.id))
         return later
 
     async def defer(self, messages: Sequence[Due], due: str) -> None:
         """Messages that wait behind an earlier one to the same chat: due when it is,
         after it in the queue (same moment, later id)."""
         reason = "waits for an earlier message to the same chat"
-        await asyncio.gather(*(self._mark(later=(due, reason, 0, m.id)) for m in messages))
+        await asyncio.gather(*(self._mark(later=(due, reason, 0, None, m.id)) for m in messages))
 
     async def _mark(
         self,

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.delivery.kinds import Kinds
 from bot.delivery.outbox import Outbox
 from bot.services.campaigns import Campaigns
+from bot.services.digests import Digests
 from bot.services.endorsements import Endorsements
 from bot.services.intentions import Intentions
 from bot.services.organisations import Organisations
@@ -36,6 +37,7 @@ class Services:
     sessions: Sessions
     endorsements: Endorsements
     campaigns: Campaigns
+    digests: Digests
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -45,6 +47,7 @@ class Services:
         # Erasing the last contact erases the organisation: other people's view changes too.
         self.organisations.forget_cached()
         self.intentions.forget_cached()
+        self.digests.forget_cached()  # digests made before hold what they published
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -66,4 +69,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         sessions=Sessions(db, clock, team, outbox, settings.timezone),
         endorsements=Endorsements(db, clock, organisations, outbox),
         campaigns=Campaigns(db, clock, team, outbox),
+        digests=Digests(db, clock, settings, team, outbox),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.db import Tx
 from bot.storage.privacy import PersonalData
 
 # The record of what the team did stays; the person is taken out of it, as the one who
@@ -21,6 +22,14 @@ async def record(
     conn: aiosqlite.Connection, actor_id: int, action: str, detail: dict[str, Any], now: str
 ) -> None:
     await conn.execute(
+        "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+        (now, actor_id, action, json.dumps(detail, ensure_ascii=False)),
+    )
+
+
+def record_in(tx: Tx, actor_id: int, action: str, detail: dict[str, Any], now: str) -> None:
+    """The same, inside a `Database.unit`."""
+    tx.execute(
         "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
         (now, actor_id, action, json.dumps(detail, ensure_ascii=False)),
     )

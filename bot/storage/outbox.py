@@ -18,8 +18,9 @@ NewRow = tuple[
 ]
 # A finished row: state, done_at, sent_at, error, attempts to add, id
 Finish = tuple[str, str, str | None, str | None, int, int]
-# A row to try again later: due_at, error, attempts to add, id
-Later = tuple[str, str, int, int]
+# A row to try again later: due_at, error, attempts to add, parts sent so far (None: as
+# they are), id
+Later = tuple[str, str, int, int | None, int]
 
 _INSERT = (
     "INSERT INTO outbox (recipient_id, chat, kind, priority, subject, batch, collapse, payload,"
@@ -42,7 +43,7 @@ def enqueue_in(tx: Tx, rows: Iterable[NewRow]) -> None:
 # lookup in the partial index on (collapse, due_at) per row read, never a scan.
 _DUE = (
     "SELECT o.id, o.recipient_id, o.chat, o.kind, o.payload, o.due_at, o.idempotency_key,"
-    " o.attempts, o.batch, coalesce(p.reachable, 1) AS reachable, p.locale,"
+    " o.attempts, o.parts_sent, o.batch, coalesce(p.reachable, 1) AS reachable, p.locale,"
     " (o.collapse IS NOT NULL AND EXISTS (SELECT 1 FROM outbox l"
     "   WHERE l.collapse = o.collapse AND l.state = 'pending' AND l.due_at <= :now"
     "   AND (l.due_at > o.due_at OR (l.due_at = o.due_at AND l.id > o.id)))) AS superseded"
@@ -94,7 +95,8 @@ def record(
         )
     if later:
         tx.executemany(
-            "UPDATE outbox SET due_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+            "UPDATE outbox SET due_at = ?, last_error = ?, attempts = attempts + ?,"
+            " parts_sent = coalesce(?, parts_sent) WHERE id = ?",
             later,
         )
     tx.executemany("UPDATE person SET reachable = 0 WHERE id = ?", [(p,) for p in blocked])
