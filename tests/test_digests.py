@@ -133,6 +133,54 @@ async def test_a_follower_gets_the_week_with_a_chart_in_their_language(
     assert to(reader, await sweep(harness)) == []
 
 
+async def test_three_readers_each_get_their_sectors_once_and_the_missed_monday_after_downtime(
+    harness: Harness,
+) -> None:
+    """The issue's "done when": three people follow different sectors in nl, fr and en;
+    during the week intentions are added, committed and updated; on Monday each gets one
+    digest in their language with only their sectors and a chart; the bot is down over the
+    next Monday and on return each gets that week's digest once."""
+    care = 3
+    readers = {WORK: Person(790, "nl"), EDUCATION: Person(791, "fr"), care: Person(792, "en")}
+    for sector, reader in readers.items():
+        await harness.send(reader, "/follow")
+        await harness.tap(reader, f"fol:sector:{sector}")
+    titles = {WORK: "Jobcoaching", EDUCATION: "Huiswerkklas", care: "Buddyzorg"}
+    contacts = {}
+    for n, (sector, title) in enumerate(titles.items()):
+        contact = contacts[sector] = Person(793 + n, "nl")
+        await register(harness, contact, f"Organisatie {title}", sector)
+        await record_intention(harness, contact, title)
+        found = await intention_id(harness, title)
+        await harness.send(contact, "/mine")
+        await harness.tap(contact, f"mine:open:{found}")
+        await harness.tap(contact, f"mine:status:{found}-committed")
+        await log_progress(harness, contact, found, f"Update {title}", "5")
+    harness.clock.current = MONDAY
+    calls = await sweep(harness)
+    committed = {"nl": "toegezegd", "fr": "engagé", "en": "committed"}
+    for sector, reader in readers.items():
+        photo, text = to(reader, calls)
+        assert photo.method == "sendPhoto" and photo.files["photo"].startswith(b"\x89PNG")
+        assert f"<b>{titles[sector]}</b>" in text.text
+        assert committed[reader.language_code or "nl"] in text.text
+        assert f"Update {titles[sector]}" in text.text
+        others = [title for other, title in titles.items() if other != sector]
+        assert not any(title in text.text for title in others)
+    # The next week: more progress, and the bot is down over Monday.
+    for sector, title in titles.items():
+        await log_progress(
+            harness, contacts[sector], await intention_id(harness, title), f"Meer {title}", "8"
+        )
+    await harness.stop()
+    harness.clock.current = MONDAY + dt.timedelta(days=7, hours=30)
+    await harness.start()
+    calls = await sweep(harness) + await sweep(harness)
+    for sector, reader in readers.items():
+        photo, text = to(reader, calls)
+        assert f"Meer {titles[sector]}" in text.text and f"Update {titles[sector]}" not in text.text
+
+
 async def test_missed_monday_is_sent_once_after_the_restart_and_the_next_goes_on_from_it(
     harness: Harness,
 ) -> None:
