@@ -5,7 +5,8 @@ migrations, then filled in bulk with plain SQL in the shape the bot itself write
 At scale 1: 2,000 organisations (one contact each, nl/fr/en), 10,000 intentions over
 two years, each with one to three indicators, 100,000 progress updates spread over the
 two years in time order (each moves its indicators towards their target), status changes
-(committed, achieved, withdrawn), 50 sessions, and `subscribers` digest followers
+(committed, achieved, withdrawn), 50 sessions with their invitations and outbox rows, the
+team's audit log, invitations to join and requests to, and `subscribers` digest followers
 (the contacts first, then readers), following one to three sectors each. Everything is
 drawn from a seeded random generator: the same arguments give the same pact.
 
@@ -35,6 +36,7 @@ SECTORS = 8
 LEVERS = ("rights", "agency", "redistribute", "value", "quality", "trust")
 LOCALES = ("nl", "nl", "nl", "fr", "en")  # mostly Dutch, as in Flanders
 CONTACT_IDS = 1_000_000
+INVITEES = 250  # a session's invitees, at every scale (see bench/scale.py)
 READER_IDS = 5_000_000
 WORDS = [
     "taal", "buddy", "werk", "stage", "school", "jongeren", "nieuwkomers", "mentor", "zorg",
@@ -199,21 +201,93 @@ def _fill(path: Path, scale: int, subscribers: int, week_only: bool, seed: int) 
             [(i, at, kind, json.dumps(detail)) for i, at, kind, detail in events],
         )
 
-        # Sessions: 50 over the two years, one in a few days and one next week.
-        sessions = [_moment(rng, start, NOW) for _ in range(48 * scale)]
-        sessions += [NOW + timedelta(days=3, hours=5), NOW + timedelta(days=9, hours=6)]
-        for n, at in enumerate(sorted(sessions)):
+        # Sessions: 50 per scale over the two years and the weeks ahead, each inviting
+        # `INVITEES` contacts of its sector (an invitation and its calendar file, reminders
+        # 7 days, 1 day and 2 hours before, the question after): sent for sessions past,
+        # pending for those ahead. So the outbox holds years of history.
+        sessions = sorted(_moment(rng, start, NOW + WEEK * 6) for _ in range(50 * scale))
+        by_sector: dict[int, list[int]] = {}
+        for person, organisation, _, _ in contacts:
+            by_sector.setdefault(orgs[organisation - 1][3], []).append(person)
+        outbox, invitations = [], []
+        for n, at in enumerate(sessions):
+            session, sector = n + 1, 1 + n % SECTORS
+            created = at - WEEK * 3
             conn.execute(
                 "INSERT INTO session (id, title, start_at, duration_minutes, place, url, agenda,"
                 " offsets, all_sectors, created_by, created_at, updated_at)"
-                " VALUES (?, ?, ?, 90, 'Brussel', NULL, '1. Welkom', '[10080, 1440]', 0, NULL,"
-                " ?, ?)",
-                (n + 1, f"Opvolgmoment {n + 1}", to_db(at), to_db(at - WEEK), to_db(at - WEEK)),
+                " VALUES (?, ?, ?, 90, 'Brussel', NULL, '1. Welkom', '[10080, 1440, 120]', 0,"
+                " 1, ?, ?)",
+                (session, f"Opvolgmoment {session}", to_db(at), to_db(created), to_db(created)),
             )
-            conn.execute(
-                "INSERT INTO session_sector (session_id, sector_id) VALUES (?, ?)",
-                (n + 1, 1 + n % SECTORS),
-            )
+            conn.execute("INSERT INTO session_sector VALUES (?, ?)", (session, sector))
+            subject = f"session:{session}"
+            for person in rng.sample(by_sector[sector], min(INVITEES, len(by_sector[sector]))):
+                organisation = person - CONTACT_IDS + 1
+                answer = rng.choice((None, "yes", "maybe", "no")) if created < NOW else None
+                invitations.append((session, person, organisation, to_db(created), answer))
+                planned: list[tuple[str, datetime, int | None]] = [
+                    ("invite", created, None),
+                    ("ics", created, None),
+                ]
+                planned += [("reminder", at - timedelta(minutes=m), m) for m in (10080, 1440, 120)]
+                planned.append(("followup", at + timedelta(minutes=90), None))
+                for kind, due, offset in planned:
+                    state = "sent" if due < NOW else "pending"
+                    payload = {"session_id": session, "sequence": 0}
+                    if offset:
+                        payload["offset"] = offset
+                    outbox.append(
+                        (
+                            person,
+                            kind,
+                            subject,
+                            f"session:{session}:{kind}" + (f"-{offset}" if offset else ""),
+                            json.dumps(payload),
+                            to_db(due),
+                            f"{kind}:{session}:{person}:0:{offset}",
+                            state,
+                            to_db(created),
+                            to_db(due) if state == "sent" else None,
+                        )
+                    )
+        conn.executemany(
+            "INSERT INTO invitation (session_id, person_id, organisation_id, invited_at, rsvp)"
+            " VALUES (?, ?, ?, ?, ?)",
+            invitations,
+        )
+        conn.executemany(
+            "INSERT INTO outbox (recipient_id, kind, subject, batch, payload, due_at,"
+            " idempotency_key, state, created_at, sent_at, done_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, row[-1]) for row in outbox],
+        )
+
+        # What the team did (the audit log), invitations to join and requests to.
+        conn.executemany(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+            [
+                (to_db(_moment(rng, start, NOW)), 1 + n % 5, "session.schedule", "{}")
+                for n in range(5_000 * scale)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO invite (code, organisation_id, created_by, created_at, expires_at,"
+            " used_by, used_at) VALUES (?, ?, ?, ?, ?, NULL, NULL)",
+            [
+                (f"code{n}", 1 + n % organisations, CONTACT_IDS + n % organisations,
+                 to_db(start), to_db(start + WEEK))
+                for n in range(organisations)
+            ],
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO join_request (organisation_id, person_id, display_name, created_at,"
+            " state) VALUES (?, ?, 'Collega', ?, 'declined')",
+            [
+                (1 + n % organisations, READER_IDS + 900_000 + n, to_db(start))
+                for n in range(organisations // 2)
+            ],
+        )
 
         # Followers: the contacts, then readers; each follows one to three sectors.
         followers = [CONTACT_IDS + n for n in range(min(organisations, subscribers))]

@@ -465,13 +465,11 @@ class Intentions:
             (r["lever"], r["status"]): r["n"]
             for r in await intentions.count_by_lever_and_status(reader)
         }
-        indicators = [
-            Indicator(0, "", "", r["baseline"], r["target"], r["current"])
-            for r in await intentions.indicator_progress(reader)
-        ]
-        average = sum(i.fraction for i in indicators) / len(indicators) if indicators else None
+        totals = await intentions.indicator_totals(reader)
+        count = int(totals["n"]) if totals else 0
+        average = float(totals["total"]) / count if totals and count else None
         overdue = await intentions.count_overdue(reader, self.today().isoformat())
-        return Stats(per_sector, per_lever, average, len(indicators), overdue)
+        return Stats(per_sector, per_lever, average, count, overdue)
 
 
 def _full(row: Row | None) -> Intention:

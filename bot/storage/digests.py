@@ -198,25 +198,18 @@ async def published_paragraphs(conn: aiosqlite.Connection, since: str, until: st
 
 
 async def totals(conn: aiosqlite.Connection) -> list[Row]:
-    """Intentions (not withdrawn) per sector and lever."""
+    """Intentions (not withdrawn) per sector and lever (the figures kept as the bot writes)."""
     return await many(
         conn,
-        "SELECT sector_id, lever, count(*) AS n FROM intention WHERE status <> 'withdrawn'"
-        " GROUP BY 1, 2",
+        "SELECT sector_id, lever, sum(n) AS n FROM figure_intentions WHERE status <> 'withdrawn'"
+        " GROUP BY 1, 2 HAVING sum(n) > 0",
     )
 
 
 async def lever_progress(conn: aiosqlite.Connection) -> list[Row]:
     """Per sector and lever: the sum of the indicators' progress (from baseline to target;
     0 before a value) and how many indicators, of intentions not withdrawn."""
-    return await many(
-        conn,
-        "SELECT i.sector_id, i.lever, count(*) AS n, sum(CASE WHEN d.current IS NULL"
-        " OR d.target = d.baseline THEN 0.0"
-        " ELSE (d.current - d.baseline) / (d.target - d.baseline) END) AS total"
-        " FROM indicator d JOIN intention i ON i.id = d.intention_id"
-        " WHERE i.status <> 'withdrawn' GROUP BY 1, 2",
-    )
+    return await many(conn, "SELECT sector_id, lever, n, total FROM figure_progress WHERE n > 0")
 
 
 async def organisation_open(conn: aiosqlite.Connection, organisation_id: int) -> list[Row]:

@@ -195,38 +195,41 @@ async def page(
     limit: int,
     offset: int,
 ) -> tuple[list[Row], int]:
+    """A page of the team's list, newest first: the page's rows are chosen by index
+    before their indicators and progress are read; the total comes from the figures."""
     where, params = _filters(sector_id, lever, status)
     async with conn.execute(
-        f"SELECT {_COLUMNS}, o.name AS organisation_name FROM intention i"  # noqa: S608
-        f" JOIN organisation o ON o.id = i.organisation_id{where}"
-        " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?",
+        f"WITH chosen AS (SELECT i.id FROM intention i{where}"  # noqa: S608
+        " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?)"
+        f" SELECT {_COLUMNS}, o.name AS organisation_name FROM chosen"
+        " JOIN intention i ON i.id = chosen.id JOIN organisation o ON o.id = i.organisation_id"
+        " ORDER BY i.created_at DESC, i.id DESC",
         (*params, limit, offset),
     ) as cursor:
         rows = list(await cursor.fetchall())
-    async with conn.execute(f"SELECT count(*) FROM intention i{where}", params) as cursor:  # noqa: S608
+    counted = f"SELECT coalesce(sum(n), 0) FROM figure_intentions i{where}"  # noqa: S608
+    async with conn.execute(counted, params) as cursor:
         total = (await cursor.fetchone() or [0])[0]
     return rows, int(total)
 
 
 async def count_by_lever_and_status(conn: aiosqlite.Connection) -> list[Row]:
+    """Intentions per lever and status (the figures kept as the bot writes)."""
     return await many(
-        conn, "SELECT lever, status, count(*) AS n FROM intention GROUP BY lever, status"
+        conn,
+        "SELECT lever, status, sum(n) AS n FROM figure_intentions GROUP BY lever, status",
     )
 
 
-async def indicator_progress(conn: aiosqlite.Connection) -> list[Row]:
-    return await many(
+async def indicator_totals(conn: aiosqlite.Connection) -> Row | None:
+    """Indicators of intentions not withdrawn: how many, and the sum of their progress."""
+    return await one(
         conn,
-        "SELECT baseline, target, current FROM indicator i JOIN intention n"
-        " ON n.id = i.intention_id WHERE n.status != 'withdrawn'",
+        "SELECT coalesce(sum(n), 0) AS n, coalesce(sum(total), 0.0) AS total FROM figure_progress",
     )
 
 
 async def count_overdue(conn: aiosqlite.Connection, today: str) -> int:
-    async with conn.execute(
-        "SELECT count(*) FROM intention WHERE due_date < ?"
-        " AND status NOT IN ('achieved', 'withdrawn')",
-        (today,),
-    ) as cursor:
-        row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+    """Intentions under way whose due date is before `today`."""
+    row = await one(conn, "SELECT coalesce(sum(n), 0) FROM figure_due WHERE due_date < ?", (today,))
+    return int(row[0]) if row else 0

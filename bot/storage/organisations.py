@@ -142,15 +142,16 @@ async def page(
     async with conn.execute(
         "SELECT o.*,"  # noqa: S608
         " (SELECT count(*) FROM intention i WHERE i.organisation_id = o.id) AS intentions"
-        f" FROM organisation o {where} ORDER BY o.name COLLATE NOCASE LIMIT ? OFFSET ?",
+        f" FROM organisation o {where} ORDER BY o.name COLLATE NOCASE, o.id LIMIT ? OFFSET ?",
         (*params, limit, offset),
     ) as cursor:
         rows = list(await cursor.fetchall())
-    count_sql = f"SELECT count(*) FROM organisation {where}"  # noqa: S608
+    count_sql = f"SELECT coalesce(sum(n), 0) FROM figure_organisations {where}"  # noqa: S608
     async with conn.execute(count_sql, params) as cursor:
         total = (await cursor.fetchone() or [0])[0]
     return rows, int(total)
 
 
 async def count_per_sector(conn: aiosqlite.Connection) -> list[Row]:
-    return await many(conn, "SELECT sector_id, count(*) AS n FROM organisation GROUP BY sector_id")
+    """Organisations per sector (the figures kept as the bot writes)."""
+    return await many(conn, "SELECT sector_id, n FROM figure_organisations WHERE n > 0")
