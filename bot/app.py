@@ -32,6 +32,7 @@ from bot.persistence import SQLitePersistence
 from bot.services import Services, build_services
 from bot.storage.db import Database
 
+BROADCAST_STATUS_EVERY = 3  # seconds between two edits of a broadcast's status
 _LOGGER = logging.getLogger(__name__)
 
 PactJobQueue = JobQueue[PactContext]
@@ -140,6 +141,16 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # A sweep every minute (the first right after start, see PactApplication.start);
         # each run also books a wake-up for the next message due.
         pact.job_queue.run_repeating(_sweep, interval=60, first=60, name="outbox:sweep")
+        # Broadcasts under way: their status message shows where they stand.
+        pact.job_queue.run_repeating(
+            _broadcast_status, interval=BROADCAST_STATUS_EVERY, first=1, name="broadcast:status"
+        )
+
+
+async def _broadcast_status(context: PactContext) -> None:
+    from handlers.broadcast import refresh_status
+
+    await refresh_status(context)
 
 
 async def _sweep(context: PactContext) -> None:

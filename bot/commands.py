@@ -41,6 +41,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("campaigns", N_("Put the opinion text up for endorsement; exports"), "team"),
     Command("moderate", N_("Review the endorsement paragraphs waiting"), "team"),
     Command("digest", N_("Preview the digest, or send it now"), "team"),
+    Command("broadcast", N_("Write to everyone or to a segment"), "team"),
+    Command("admin", N_("The team's desk: everything in one menu"), "team"),
     Command("team", N_("See and change the pact team"), "team"),
 )
 

@@ -33,6 +33,7 @@ class Settings:
     outbox_retention_days: int = 30  # days a sent or settled message stays in the outbox
     digest_weekday: int = 0  # the weekly digest's day, Monday 0 … Sunday 6
     digest_time: dt.time = dt.time(9, 0)  # the digests' time of day, in `timezone`
+    broadcast_approval_over: int | None = None  # more recipients: a second member approves
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -140,6 +141,13 @@ def settings_from(env: Mapping[str, str]) -> Settings:
 
     weekday, at = digest_schedule(env.get("DIGEST_SCHEDULE", ""))
 
+    approval_raw = env.get("BROADCAST_APPROVAL_OVER", "").strip()
+    if approval_raw and not approval_raw.isdigit():
+        raise ConfigError(
+            "BROADCAST_APPROVAL_OVER must be a whole number of recipients (or unset: no "
+            f"approval); got {approval_raw!r}."
+        )
+
     return Settings(
         bot_token=token,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "pactbot.sqlite3"),
@@ -153,6 +161,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         outbox_retention_days=int(retention_raw),
         digest_weekday=weekday,
         digest_time=at,
+        broadcast_approval_over=int(approval_raw) if approval_raw else None,
     )
 
 

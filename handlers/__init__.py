@@ -23,8 +23,11 @@ from telegram.ext import (
 )
 
 from handlers import (
+    broadcast,
+    broadcast_messages,
     callbacks,
     campaigns,
+    desk,
     digest_desk,
     digest_messages,
     endorse,
@@ -74,6 +77,7 @@ def register(app: PactApplication) -> None:
         campaigns.CAMPAIGN,
         campaigns.PUBLISH,
         moderation.REJECT,
+        broadcast.BROADCAST,
     )
 
     callbacks.ROUTES.update(
@@ -92,8 +96,14 @@ def register(app: PactApplication) -> None:
             "mod": moderation.on_button,
             "fol": follow.on_button,
             "dig": digest_desk.on_button,
+            "bcv": broadcast.on_button,
+            "adm": desk.on_button,
         }
     )
+    # An owner forwards a person's message: add them to the team (with a confirmation).
+    owners = filters.User(user_id=app.services.settings.admin_ids, allow_empty=False)
+    if app.services.settings.admin_ids:
+        app.add_handler(MessageHandler(PRIVATE & filters.FORWARDED & owners, team.on_forward))
     # Before anything else in the group: an answer reaches the question it answers.
     app.add_handler(Flows(app, flows, taken=callbacks.ROUTES))
 
@@ -118,6 +128,7 @@ def register(app: PactApplication) -> None:
         "follow": follow.follow,
         "unfollow": follow.unfollow,
         "digest": digest_desk.digest,
+        "admin": desk.admin,
     }
     if clash := {flow.command for flow in flows} & set(commands):
         raise ValueError(f"commands both a flow's and a handler's: {clash}")
@@ -132,6 +143,7 @@ def register(app: PactApplication) -> None:
         *organisations.kinds(app.services),
         *endorsement_messages.kinds(app.services),
         *digest_messages.kinds(app.services),
+        *broadcast_messages.kinds(app.services),
     )
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CallbackQueryHandler(callbacks.route))

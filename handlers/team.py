@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import MessageOriginUser, Update
 
 from bot.context import PactContext
 from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from handlers.commands import publish_team_commands, withdraw_team_commands
-from handlers.common import keyboard, no_longer_valid, parse_id, send, show, user_id_of
+from handlers.common import esc, keyboard, no_longer_valid, parse_id, send, show, user_id_of
 from handlers.render import within_budget
 
 
@@ -51,11 +51,62 @@ async def team(update: Update, context: PactContext) -> None:
     await send(update, context, question, buttons)
 
 
+async def on_forward(update: Update, context: PactContext) -> None:
+    """An owner forwards a message of someone: add that person to the team?"""
+    t = context.i18n
+    message = update.effective_message
+    origin = message.forward_origin if message is not None else None
+    if not isinstance(origin, MessageOriginUser):
+        await send(
+            update,
+            context,
+            t.gettext(
+                "Telegram does not say who wrote that message (their privacy settings hide "
+                "it). Ask them for their user id and use /team add ID."
+            ),
+        )
+        return
+    person = origin.sender_user
+    if person.is_bot:
+        raise Invalid(N_("That is a bot, not a person."))
+    name = esc(person.full_name)
+    question = t.gettext("Add {name} ({id}) to the pact team?").format(name=name, id=person.id)
+    buttons = keyboard(
+        [
+            [(t.gettext("Yes, add"), f"team:add:{person.id}")],
+            [(t.gettext("No"), "team:keep:0")],
+        ]
+    )
+    await send(update, context, question, buttons)
+
+
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
-    """`team:remove:<id>` re-checks that the presser is an owner."""
+    """`team:add|remove|ask:<id>` re-check that the presser is an owner."""
     t = context.i18n
     if action == "keep":
         await show(update, context, t.gettext("Nothing was changed."))
+        return
+    if action == "add":
+        person_id = parse_id(value)
+        if await context.services.team.add(user_id_of(update), person_id):
+            await publish_team_commands(context, person_id, await context.translator_of(person_id))
+            text = t.gettext("{id} is now on the pact team.").format(id=person_id)
+        else:
+            text = t.gettext("{id} is on the pact team already.").format(id=person_id)
+        await show(update, context, text)
+        return
+    if action == "ask":
+        person_id = parse_id(value)
+        if not context.services.team.is_owner(user_id_of(update)):
+            raise NotAllowed(N_("Only a pact team owner can change the team."))
+        question = t.gettext("Remove {id} from the pact team?").format(id=person_id)
+        buttons = keyboard(
+            [
+                [(t.gettext("Yes, remove"), f"team:remove:{person_id}")],
+                [(t.gettext("No"), "team:keep:0")],
+            ]
+        )
+        await show(update, context, question, buttons)
         return
     if action != "remove":
         raise no_longer_valid()
@@ -82,10 +133,19 @@ async def _show_team(update: Update, context: PactContext) -> None:
         head.append(
             t.gettext("Use /team add ID or /team remove ID, where ID is a Telegram user id.")
         )
+    owner = team.is_owner(user_id_of(update))
+    if owner:
+        head.append(
+            t.gettext("To add someone, forward me a message they wrote, or use /team add ID.")
+        )
     items = [
         f"• <code>{member_id}</code> ("
         + (t.gettext("owner") if team.is_owner(member_id) else t.gettext("member"))
         + ")"
         for member_id in members
     ]
-    await send(update, context, within_budget(t, head, items)[0])
+    removable = [m for m in members if owner and not team.is_owner(m)][:20]
+    buttons = keyboard(
+        [[(t.gettext("➖ Remove {id}").format(id=m), f"team:ask:{m}")] for m in removable]
+    )
+    await send(update, context, within_budget(t, head, items)[0], buttons if removable else None)

@@ -6,13 +6,18 @@ on an old message still shows a consistent page; every press re-checks team memb
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
 from telegram import Update
 
+from bot import stats_chart
 from bot.context import PactContext
-from bot.services.intentions import PAGE_SIZE
+from bot.delivery.kinds import Photo
+from bot.i18n import Translator
+from bot.services.intentions import PAGE_SIZE, Stats
+from bot.services.sectors import Sector
 from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
 from handlers.campaigns import figure_lines
 from handlers.common import esc, keyboard, no_longer_valid, parse_id, show, user_id_of
@@ -319,3 +324,32 @@ async def stats(update: Update, context: PactContext) -> None:
         endorsed = await services.campaigns.figures(user_id_of(update), campaign.id)
         lines += ["", f"<b>{esc(campaign.title)}</b>", *figure_lines(t, endorsed, sectors)]
     await show(update, context, "\n".join(lines))
+    if figures.indicators or any(figures.intentions_per_lever_and_status.values()):
+        chart = await stats_chart.png(_chart_figures(t, figures, sectors))
+        caption = t.gettext("The pact in figures")
+        key = "stats:" + hashlib.sha256(chart).hexdigest()[:32]
+        await context.bot.deliver(user_id_of(update), Photo(chart, key, caption))
+
+
+def _chart_figures(
+    t: Translator, figures: Stats, sectors: list[Sector]
+) -> stats_chart.StatsFigures:
+    shown = [s for s in sectors if s.id in figures.progress_per_sector]
+    progress = tuple(figures.progress_per_sector[s.id] for s in shown)
+    return stats_chart.StatsFigures(
+        levers_title=t.gettext("Intentions per lever and status"),
+        levers=tuple(t.gettext(lever.name) for lever in LEVERS),
+        statuses=tuple(status_name(t, s.code) for s in STATUSES),
+        counts=tuple(
+            tuple(
+                figures.intentions_per_lever_and_status.get((lever.code, s.code), 0)
+                for s in STATUSES
+            )
+            for lever in LEVERS
+        ),
+        sectors_title=t.gettext("Indicator progress per sector"),
+        sectors=tuple(s.name(t.locale) for s in shown),
+        progress=progress,
+        progress_text=tuple(t.percent(round(p, 2)) for p in progress),
+        axis=(t.percent(0), t.percent(0.5), t.percent(1)),
+    )

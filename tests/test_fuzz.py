@@ -58,7 +58,8 @@ TRICKY = [
     "/mine", "/help", "/intention", "/register", "/newsession", "/sectors", "/team add 1",
     "/team add 99999999999999999999999", "/team remove -5", "/team add x y z",
     "/start join_nope", "/start endorse_x", "/start " + "x" * 200, "/endorse", "/campaigns",
-    "/moderate", "/follow", "/unfollow", "/digest",
+    "/moderate", "/follow", "/unfollow", "/digest", "/broadcast", "/admin",
+    "Lees meer | www.example.be", "| https://x.be", "a|b|c",
 ]  # fmt: skip
 TEXT = st.one_of(
     st.sampled_from(TRICKY),
@@ -68,11 +69,12 @@ TEXT = st.one_of(
 )
 TEAM_VIEWS = [
     "/intentions", "/orgs", "/stats", "/sessions", "/sectors", "/team", "/campaigns", "/digest",
+    "/admin",
 ]  # fmt: skip
 AREAS = [
     "int", "prog", "edit", "ind", "reg", "sec", "ns", "mv", "sed", "next", "mine", "ti",
     "to", "rsvp", "ses", "org", "lang", "privacy", "team", "end", "endv", "cmp", "cmpv", "pub",
-    "mod", "rej", "fol", "dig", "zz", "",
+    "mod", "rej", "fol", "dig", "bc", "bcv", "adm", "zz", "",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.text(max_size=30),
@@ -182,6 +184,10 @@ VALID: dict[tuple[str, str], list[str]] = {
     ("cmp", "text_en"): ["Integration is a shared responsibility.", "&amp;"],
     ("cmp", "deadline"): ["10/12/2026 17:00", "23/11/2026 09:01", "2028-11-22 23:59"],
     ("cmp", "caps"): ["12 lines, 1200 characters", "1 100", "40, 3000"],
+    ("bc", "nl"): ["Beste partners, tot donderdag!", "<b>niet vet</b> & meer", "x" * 4096],
+    ("bc", "fr"): ["Chers partenaires, à jeudi !", "x" * 4097],
+    ("bc", "en"): ["Dear partners, see you Thursday!"],
+    ("bc", "button"): ["Lees meer | www.example.be", "L" * 41 + " | a.be", "geen knop"],
     ("pub", "note"): ["De Standaard, 12 december", "N" * 300],
     ("rej", "reason"): ["Please leave out names.", "R" * 300],
 }
@@ -307,6 +313,6 @@ def test_a_newcomer_types_and_presses_anything(tmp_path: Path, errors: Errors) -
 def test_the_team_types_and_presses_anything(tmp_path: Path, errors: Errors) -> None:
     starts = [
         "/newsession", "/sectors", "/intentions", "/orgs", "/team", "/campaigns", "/moderate",
-        "/digest",
+        "/digest", "/broadcast", "/admin",
     ]  # fmt: skip
     _run(tmp_path, errors, starts, TEAM)

@@ -6,11 +6,13 @@ are measured by bench/scale.py, never here.)"""
 
 from __future__ import annotations
 
+import io
 import random
 import sqlite3
 from pathlib import Path
 
 import pytest
+from matplotlib.image import imread
 
 from bot.storage import db as dbmodule
 from bot.storage.db import Database
@@ -187,9 +189,15 @@ async def test_the_bot_s_own_writes_and_a_forget_keep_the_figures_right(
     await harness.tap(contact, f"mine:open:{found}")
     await harness.tap(contact, f"mine:status:{found}-committed")
     team = Person(OWNER_ID, "en")
-    stats = texts(await harness.send(team, "/stats"))[0]
+    calls = await harness.send(team, "/stats")
+    stats = texts(calls)[0]
     assert "Average progress of 1 indicator: ▓▓▓▓▓░░░░░ 50%" in stats
     assert "Increase agency: 2 (intention 1, committed 1)" in stats
+    # and its chart: per lever by status, per sector the indicators' progress
+    [chart] = [c for c in calls if c.method == "sendPhoto"]
+    assert chart.text == "The pact in figures"
+    picture = imread(io.BytesIO(chart.files["photo"]), format="png")
+    assert picture.shape[0] >= 400 and picture.shape[1] >= 800
     await register(harness, colleague, "Vzw Andere", EDUCATION)
     await harness.send(contact, "/forget")
     await harness.tap(contact, "privacy:forget:yes")

@@ -183,6 +183,10 @@ class Outbox:
     async def void(self, tx: aiosqlite.Connection, subject: str, kinds: Sequence[str]) -> None:
         await outbox.void(tx, subject, kinds, to_db(self._clock.now()))
 
+    def void_in(self, tx: Tx, subject: str, kinds: Sequence[str]) -> None:
+        """The same, inside a `Database.unit`."""
+        outbox.void_in(tx, subject, kinds, to_db(self._clock.now()))
+
     # -- what is due ----------------------------------------------------------------------
 
     async def due(self, priority: int, after: tuple[str, int], limit: int) -> list[Due]:

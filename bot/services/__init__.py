@@ -9,7 +9,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.kinds import Kinds
 from bot.delivery.outbox import Outbox
+from bot.services.broadcasts import Broadcasts
 from bot.services.campaigns import Campaigns
+from bot.services.desk import Desk
 from bot.services.digests import Digests
 from bot.services.endorsements import Endorsements
 from bot.services.intentions import Intentions
@@ -38,6 +40,8 @@ class Services:
     endorsements: Endorsements
     campaigns: Campaigns
     digests: Digests
+    broadcasts: Broadcasts
+    desk: Desk
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -70,4 +74,6 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         endorsements=Endorsements(db, clock, organisations, outbox),
         campaigns=Campaigns(db, clock, team, outbox),
         digests=Digests(db, clock, settings, team, outbox),
+        broadcasts=Broadcasts(db, clock, settings, team, outbox),
+        desk=Desk(db, clock, team),
     )

@@ -107,6 +107,7 @@ class Stats:
     average_indicator_progress: float | None
     indicators: int
     overdue: int
+    progress_per_sector: dict[int, float]  # average indicator progress, sectors with some
 
 
 def check_title(value: str) -> str:
@@ -469,7 +470,11 @@ class Intentions:
         count = int(totals["n"]) if totals else 0
         average = float(totals["total"]) / count if totals and count else None
         overdue = await intentions.count_overdue(reader, self.today().isoformat())
-        return Stats(per_sector, per_lever, average, count, overdue)
+        per_sector_progress = {
+            int(r["sector_id"]): float(r["total"]) / int(r["n"])
+            for r in await intentions.progress_per_sector(reader)
+        }
+        return Stats(per_sector, per_lever, average, count, overdue, per_sector_progress)
 
 
 def _full(row: Row | None) -> Intention:

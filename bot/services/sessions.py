@@ -368,6 +368,11 @@ class Sessions:
         rows = await sessions.upcoming_for(self._db.reader, person_id, to_db(self._clock.now()))
         return [(_session(r), r["rsvp"]) for r in rows]
 
+    async def recent(self, actor_id: int, limit: int) -> list[Session]:
+        """The latest sessions (by start, the last first), for the team to choose from."""
+        await self._team.require_member(actor_id)
+        return [_session(r) for r in await sessions.latest(self._db.reader, limit)]
+
     async def for_team(self, actor_id: int, session_id: int) -> Session:
         await self._team.require_member(actor_id)
         return await self._require(session_id)

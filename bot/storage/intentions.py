@@ -229,6 +229,15 @@ async def indicator_totals(conn: aiosqlite.Connection) -> Row | None:
     )
 
 
+async def progress_per_sector(conn: aiosqlite.Connection) -> list[Row]:
+    """Per sector with indicators: how many, and the sum of their progress."""
+    return await many(
+        conn,
+        "SELECT sector_id, sum(n) AS n, sum(total) AS total FROM figure_progress"
+        " GROUP BY sector_id HAVING sum(n) > 0",
+    )
+
+
 async def count_overdue(conn: aiosqlite.Connection, today: str) -> int:
     """Intentions under way whose due date is before `today`."""
     row = await one(conn, "SELECT coalesce(sum(n), 0) FROM figure_due WHERE due_date < ?", (today,))

@@ -153,6 +153,14 @@ async def upcoming(conn: aiosqlite.Connection, now: str) -> list[Row]:
     )
 
 
+async def latest(conn: aiosqlite.Connection, limit: int) -> list[Row]:
+    return await many(
+        conn,
+        f"SELECT {WITH_SECTORS} FROM session s ORDER BY s.start_at DESC LIMIT ?",  # noqa: S608
+        (limit,),
+    )
+
+
 async def upcoming_for(conn: aiosqlite.Connection, person_id: int, now: str) -> list[Row]:
     return await many(
         conn,
