@@ -26,8 +26,10 @@ from handlers import (
     team,
     team_views,
 )
+from handlers.broadcast_messages import status_text
 from handlers.common import answer, esc, keyboard, no_longer_valid, parse_id, show, user_id_of
 from handlers.exports import csv_bytes
+from handlers.render import within_budget
 
 View = Callable[[Update, PactContext], Awaitable[None]]
 VIEWS: dict[str, tuple[str, View]] = {
@@ -74,7 +76,10 @@ def _menu(t: Translator) -> tuple[str, dict[str, object]]:
     if len(names) % 2:
         rows.append([(t.gettext(VIEWS[names[-1]][0]), f"adm:go:{names[-1]}")])
     rows += [
-        [(t.gettext("📣 New broadcast"), "bc:start:")],
+        [
+            (t.gettext("📣 New broadcast"), "bc:start:"),
+            (t.gettext("📨 Broadcasts sent"), "adm:broadcasts:"),
+        ],
         [(t.gettext("📤 Exports"), "adm:exports:"), (t.gettext("🧾 Audit log"), "adm:log:0.-.0")],
     ]
     return t.gettext("<b>Pact team desk</b>\nWhat do you want to do?"), keyboard(rows)
@@ -112,6 +117,8 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         )
     elif action == "log":
         await _log(update, context, value)
+    elif action == "broadcasts":
+        await _broadcasts(update, context)
     else:
         raise no_longer_valid()
 
@@ -214,6 +221,26 @@ async def _log(update: Update, context: PactContext, value: str) -> None:
     )
     rows.append([(t.gettext("All"), "adm:log:0.-.0"), (t.gettext("« Back"), "adm:menu:")])
     await show(update, context, "\n".join(lines), keyboard(rows))
+
+
+async def _broadcasts(update: Update, context: PactContext) -> None:
+    """The latest broadcasts, each with where it stands."""
+    t = context.i18n
+    services = context.services
+    lines = [t.gettext("<b>Broadcasts</b>")]
+    found = await services.broadcasts.latest(user_id_of(update))
+    for item in found:
+        report = await services.broadcasts.report(item.id)
+        lines += ["", status_text(t, item, report), f"<i>{esc(item.text(t.locale)[:80])}</i>"]
+    if not found:
+        lines.append(t.gettext("Nothing yet."))
+    rows = [
+        [(t.gettext("📄 Who was not reached (CSV)") + f" · {b.id}", f"bcv:csv:{b.id}")]
+        for b in found
+        if b.state in ("done", "cancelled")
+    ][:5]
+    rows.append([(t.gettext("📣 New broadcast"), "bc:start:"), (t.gettext("« Back"), "adm:menu:")])
+    await show(update, context, within_budget(t, lines[:1], lines[1:])[0], keyboard(rows))
 
 
 def _entry(t: Translator, entry: Entry) -> str:

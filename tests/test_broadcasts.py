@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from tests.conftest import OWNER_ID
-from tests.flows import EDUCATION, register
+from tests.flows import EDUCATION, endorse, open_campaign, register
 from tests.harness import FakeClock, Harness, Person, alerts, texts
 from tests.telegram_fake import Call, Fault
 from tests.test_sessions import schedule
@@ -276,3 +276,27 @@ async def test_broadcast_is_for_the_team_only(harness: Harness) -> None:
             "That broadcast does not exist.",
             "This button is no longer valid.",
         ), data
+
+
+async def test_organisations_that_have_not_endorsed_and_a_forged_session(
+    harness: Harness,
+) -> None:
+    nl, fr, en, work = await education(harness)
+    campaign = await open_campaign(harness, TEAM)
+    await endorse(harness, nl, campaign, "Wij doen mee.", on_behalf=True)
+    await endorse(harness, fr, campaign, "Moi aussi.", on_behalf=False)  # personally counts
+    await write(harness, fr=None)
+    review = texts(await harness.tap(TEAM, "bc:audience:not_endorsed"))[-1]
+    assert "2 recipients" in review  # the two organisations nobody endorsed for
+    await harness.tap(TEAM, "bc:ok:")
+    sent = await harness.dispatch()
+    assert [len(to(p, sent)) for p in (nl, fr, en, work)] == [0, 0, 1, 1]
+    # A session that does not exist, pressed from an old or forged button.
+    await write(harness, fr=None)
+    await harness.tap(TEAM, "bc:audience:session")
+    question = harness.request.messages(TEAM.id)[-1]
+    calls = await harness.press(TEAM, "bc:session:999", shown=question)
+    assert alerts(calls) == ["That session does not exist (any more)."]
+    await harness.send(TEAM, "/admin")
+    listing = texts(await harness.tap(TEAM, "adm:broadcasts:"))[-1]
+    assert "<b>Broadcast 1</b> · sending" in listing or "<b>Broadcast 1</b> · sent" in listing
