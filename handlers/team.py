@@ -39,7 +39,15 @@ async def team(update: Update, context: PactContext) -> None:
                 t.gettext("{id} is on the pact team already.").format(id=person_id),
             )
         return
-    if not services.team.is_owner(actor_id):
+    await send(update, context, *_ask_remove(context, actor_id, person_id))
+
+
+def _ask_remove(
+    context: PactContext, actor_id: int, person_id: int
+) -> tuple[str, dict[str, object]]:
+    """Only an owner removes, after this question."""
+    t = context.i18n
+    if not context.services.team.is_owner(actor_id):
         raise NotAllowed(N_("Only a pact team owner can change the team."))
     question = t.gettext("Remove {id} from the pact team?").format(id=person_id)
     buttons = keyboard(
@@ -48,7 +56,7 @@ async def team(update: Update, context: PactContext) -> None:
             [(t.gettext("No"), "team:keep:0")],
         ]
     )
-    await send(update, context, question, buttons)
+    return question, buttons
 
 
 async def on_forward(update: Update, context: PactContext) -> None:
@@ -96,17 +104,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await show(update, context, text)
         return
     if action == "ask":
-        person_id = parse_id(value)
-        if not context.services.team.is_owner(user_id_of(update)):
-            raise NotAllowed(N_("Only a pact team owner can change the team."))
-        question = t.gettext("Remove {id} from the pact team?").format(id=person_id)
-        buttons = keyboard(
-            [
-                [(t.gettext("Yes, remove"), f"team:remove:{person_id}")],
-                [(t.gettext("No"), "team:keep:0")],
-            ]
-        )
-        await show(update, context, question, buttons)
+        await show(update, context, *_ask_remove(context, user_id_of(update), parse_id(value)))
         return
     if action != "remove":
         raise no_longer_valid()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from bot.storage import db as dbmodule
 from bot.storage.db import Database, Tx
 from tests.harness import Harness, Person, texts
+from tests.schemas import deployed_before
 
 
 async def test_an_unexpected_error_apologises_logs_and_keeps_running(
@@ -145,18 +145,7 @@ async def test_a_deployed_outbox_keeps_what_was_queued_through_its_migration(
     """A pact running the previous schema: its queued reminder still goes, now replaceable
     by a later one, and what was sent keeps its time for the retention."""
     path = tmp_path / "deployed.sqlite3"
-    old = sqlite3.connect(path)
-    old.execute(
-        "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL)"
-    )
-    for version, name, sql in dbmodule.migrations():
-        if version < 4:
-            old.executescript(sql)
-            old.execute(
-                "INSERT INTO schema_migration VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
-                (version, name),
-            )
+    old = deployed_before(path, 4)
     old.executemany(
         "INSERT INTO outbox (recipient_id, kind, payload, due_at, idempotency_key, state,"
         " created_at, sent_at) VALUES (42, ?, ?, ?, ?, ?, '2026-11-01T00:00:00+00:00', ?)",

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from matplotlib.image import imread
 
-from bot.storage import db as dbmodule
 from bot.storage.db import Database
 from bot.storage.privacy import declarations
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, log_progress, record_intention, register
 from tests.harness import Harness, Person, texts
+from tests.schemas import deployed_before
 
 FRACTION = (
     "CASE WHEN d.current IS NULL OR d.target = d.baseline THEN 0.0"
@@ -150,18 +150,7 @@ async def test_the_figures_agree_with_the_rows_after_any_mix_of_writes(tmp_path:
 
 async def test_a_deployed_pact_gets_its_figures_from_its_data(tmp_path: Path) -> None:
     path = tmp_path / "deployed.sqlite3"
-    old = sqlite3.connect(path)
-    old.execute(
-        "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL)"
-    )
-    for version, name, sql in dbmodule.migrations():
-        if version < 8:
-            old.executescript(sql)
-            old.execute(
-                "INSERT INTO schema_migration VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
-                (version, name),
-            )
+    old = deployed_before(path, 8)
     old.execute("PRAGMA foreign_keys = ON")
     rng = random.Random(8)
     for _ in range(300):
