@@ -8,10 +8,12 @@ Buttons: the flow's own `bc:…`; after it, `bcv:cancel|cancelok|approve|csv:<id
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot import SUPPORTED_LOCALES
 from bot.context import PactContext
@@ -30,6 +32,7 @@ from handlers.common import answer, esc, keyboard, no_longer_valid, parse_id, se
 from handlers.exports import csv_bytes
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 
+_LOGGER = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"nl": N_("Dutch"), "fr": N_("French"), "en": N_("English")}
 SESSIONS_SHOWN = 8
 
@@ -268,9 +271,9 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
             ),
         )
     report = await services.broadcasts.report(broadcast.id)
-    message_id = await send(
-        update, context, status_text(t, broadcast, report), status_buttons(t, broadcast)
-    )
+    text = status_text(t, broadcast, report)
+    message_id = await send(update, context, text, status_buttons(t, broadcast))
+    _shown(context)[broadcast.id] = text
     await services.broadcasts.keep_status_message(broadcast.id, user_id_of(update), message_id)
 
 
@@ -393,6 +396,7 @@ async def refresh_status(context: PactContext) -> None:
     """Every few seconds (a JobQueue job): each broadcast under way has its status message
     edited with where it stands; one with nothing left to send is done."""
     services = context.services
+    shown = _shown(context)
     for broadcast in await services.broadcasts.sending():
         if await services.broadcasts.finish_if_done(broadcast.id):
             broadcast = await services.broadcasts.get(broadcast.id)
@@ -400,9 +404,21 @@ async def refresh_status(context: PactContext) -> None:
             continue
         t = await context.translator_of(broadcast.status_chat)
         report = await services.broadcasts.report(broadcast.id)
-        await context.bot.edit_text(
-            broadcast.status_chat,
-            broadcast.status_message,
-            status_text(t, broadcast, report),
-            status_buttons(t, broadcast),
-        )
+        text = status_text(t, broadcast, report)
+        if shown.get(broadcast.id) == text:
+            continue  # Telegram refuses an edit that changes nothing
+        try:
+            await context.bot.edit_text(
+                broadcast.status_chat, broadcast.status_message, text, status_buttons(t, broadcast)
+            )
+        except BadRequest as error:  # deleted by the team member, or shown already
+            _LOGGER.info("broadcast %s: status not edited: %s", broadcast.id, error.message)
+        shown[broadcast.id] = text
+        if broadcast.state != "sending":
+            shown.pop(broadcast.id, None)
+
+
+def _shown(context: PactContext) -> dict[int, str]:
+    """What each status message shows now (in memory: after a restart, one edit more)."""
+    found: dict[int, str] = context.bot_data.setdefault("broadcast_status", {})
+    return found

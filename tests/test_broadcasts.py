@@ -88,6 +88,9 @@ async def test_a_french_and_dutch_broadcast_to_education_reaches_all_but_the_one
     )
     await harness.tap(TEAM, "bc:ok:")
     assert "<b>Broadcast 1</b> · sending" in status_of(harness).text
+    before = len(harness.request.calls)
+    await status_job(harness)  # nothing moved yet: no edit (Telegram refuses a no-op)
+    assert harness.request.calls[before:] == []
     sent = await harness.dispatch()
     assert [c.text for c in to(nl, sent)] == [
         "Beste partners, de opvolgdag is op 12 december. &lt;Welkom&gt; &amp; tot dan!"
