@@ -1,5 +1,5 @@
 """/broadcast: the pact team writes to everyone or to a segment. The Dutch text, then French
-and English (or skip: those readers get the Dutch), an optional link button, the audience;
+and English (or skip: those readers get the Dutch), optional link buttons, the audience;
 then the exact count, the time it takes, a preview per language and a test to oneself,
 and Send. While it goes, one status message the bot edits every few seconds, with Cancel;
 at the end the report and who was not reached, as CSV.
@@ -19,7 +19,7 @@ from bot import SUPPORTED_LOCALES
 from bot.context import PactContext
 from bot.delivery.kinds import Document
 from bot.i18n import N_, translator
-from bot.services.broadcasts import Broadcast, check_button, check_text
+from bot.services.broadcasts import Broadcast, check_buttons, check_text
 from bot.services.errors import NotAllowed
 from handlers.broadcast_messages import (
     AUDIENCE_NAMES,
@@ -44,11 +44,10 @@ async def _begin(update: Update, context: PactContext, draft: Draft) -> str | No
 
 
 def _draft_broadcast(draft: Draft) -> Broadcast:
-    button = draft.get("button")
     return Broadcast(
         id=0,
         texts={k: draft[k] for k in SUPPORTED_LOCALES if draft.get(k)},
-        button=(button[0], button[1]) if button else None,
+        buttons=tuple((label, url) for label, url in draft.get("button") or []),
         audience=_spec(draft),
         recipients=0,
         state="sending",
@@ -188,12 +187,8 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
                 which=t.gettext("own text") if own else t.gettext("the Dutch text"),
             )
         )
-    if draft.get("button"):
-        lines.append(
-            t.gettext("Button: {label} → {url}").format(
-                label=esc(draft["button"][0]), url=esc(draft["button"][1])
-            )
-        )
+    for label, url in draft.get("button") or []:
+        lines.append(t.gettext("Button: {label} → {url}").format(label=esc(label), url=esc(url)))
     if services.broadcasts.needs_approval(total):
         lines.append(t.gettext("Above the limit: a second team member approves it first."))
     lines += ["", esc(draft["nl"][:300]) + ("…" if len(draft["nl"]) > 300 else "")]
@@ -311,11 +306,11 @@ BROADCAST = Flow(
             "button",
             ask(
                 N_(
-                    "A button under the message that opens a link? Write: label | address, "
-                    "like: Read more | www.example.be. Or Skip."
+                    "Buttons under the message that open a link? Write: label | address, "
+                    "like: Read more | www.example.be, one a line (three at most). Or Skip."
                 )
             ),
-            on_text=keep("button", check_button),
+            on_text=keep("button", check_buttons),
             skippable=True,
         ),
         Step("audience", _ask_audience, on_button=_on_audience),

@@ -1,5 +1,5 @@
 """A broadcast as each recipient reads it (their language's text, or the Dutch one, shown as
-the team typed it, with its link button), the request to approve one, and the live status
+the team typed it, with its link buttons), the request to approve one, and the live status
 the team watches while it goes."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from handlers.common import esc, keyboard
 
 
 def message(broadcast: Broadcast, locale: str) -> Text:
-    """What a recipient of `locale` gets: plain text (escaped), the link button under it."""
+    """What a recipient of `locale` gets: plain text (escaped), the link buttons under it."""
     markup: Markup | None = None
-    if broadcast.button is not None:
-        label, url = broadcast.button
-        markup = {"inline_keyboard": [[{"text": label, "url": url}]]}
+    if broadcast.buttons:
+        rows = [[{"text": label, "url": url}] for label, url in broadcast.buttons]
+        markup = {"inline_keyboard": rows}
     return Text(esc(broadcast.text(locale)), markup)
 
 

@@ -158,7 +158,9 @@ async def test_bad_input_is_refused_with_what_to_do_and_the_text_is_kept(
     assert "label | address" in texts(calls)[0]
     calls = await harness.send(TEAM, "Lees meer | javascript:alert(1)")
     assert "That is not a web address" in texts(calls)[0]
-    await harness.send(TEAM, "Lees meer | www.vlaanderen.be/integratiepact")
+    calls = await harness.send(TEAM, "\n".join(f"Link {n} | www.example.be/{n}" for n in range(4)))
+    assert "Three buttons at the most" in texts(calls)[0]
+    await harness.send(TEAM, "Lees meer | www.vlaanderen.be/integratiepact\nAgenda | agenda.be")
     await harness.tap(TEAM, "bc:audience:sectors")
     calls = await harness.press(
         TEAM, "bc:sector:done", harness.request.messages(TEAM.id)[-1].message_id or 0
@@ -169,7 +171,10 @@ async def test_bad_input_is_refused_with_what_to_do_and_the_text_is_kept(
     await harness.tap(TEAM, "bc:ok:")
     sent = await harness.dispatch()
     [message] = [c for c in sent if c.chat_id == 803]
-    assert message.buttons == [[("Lees meer", "https://www.vlaanderen.be/integratiepact")]]
+    assert message.buttons == [
+        [("Lees meer", "https://www.vlaanderen.be/integratiepact")],
+        [("Agenda", "https://agenda.be")],
+    ]
 
 
 async def test_an_audience_of_nobody_cannot_be_sent(harness: Harness) -> None:

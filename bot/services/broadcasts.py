@@ -1,6 +1,6 @@
 """Broadcasts: the pact team writes to everyone or to a segment, in one text or one per
 language (a person whose language has none gets the Dutch text), with an optional link
-button. The text is sent as plain text: what the team typed is shown as typed (no HTML).
+button or three. The text is sent as plain text: what the team typed is shown as typed (no HTML).
 
 Sending queues one outbox row per reachable recipient in one transaction (key
 `broadcast:<id>:<person>`), so each gets it once across restarts; above
@@ -26,6 +26,7 @@ from bot.storage.db import Database, Row, Tx
 KIND = "broadcast"
 TEXT_LIMIT = 4096  # what Telegram takes in one message; the text is sent as typed
 LABEL_LIMIT = 40
+BUTTONS_MOST = 3
 ANSWERS = ("all", "yes", "yes_maybe")
 
 
@@ -33,7 +34,7 @@ ANSWERS = ("all", "yes", "yes_maybe")
 class Broadcast:
     id: int
     texts: dict[str, str]
-    button: tuple[str, str] | None
+    buttons: tuple[tuple[str, str], ...]  # (label, address) of each link button
     audience: dict[str, Any]
     recipients: int
     state: str  # waiting, sending, done, cancelled
@@ -61,15 +62,25 @@ def check_text(text: str) -> str:
     return cleaned
 
 
-def check_button(text: str) -> list[str]:
-    """ "Label | https://…": the label of a button and the address it opens."""
-    label, bar, address = text.partition("|")
-    label = " ".join(label.split())
-    if not bar or not label or not address.strip():
+def check_buttons(text: str) -> list[list[str]]:
+    """One button a line, "Label | https://…": its label and the address it opens (three
+    at most)."""
+    found = []
+    for line in [line for line in text.splitlines() if line.strip()]:
+        label, bar, address = line.partition("|")
+        label = " ".join(label.split())
+        if not bar or not label or not address.strip():
+            raise Invalid(
+                N_("Write the button as: label | address, like: Read more | www.example.be")
+            )
+        if len(label) > LABEL_LIMIT:
+            raise Invalid(N_("Keep the button's label under 40 characters."))
+        found.append([label, validation.website(address)])
+    if not found:
         raise Invalid(N_("Write the button as: label | address, like: Read more | www.example.be"))
-    if len(label) > LABEL_LIMIT:
-        raise Invalid(N_("Keep the button's label under 40 characters."))
-    return [label, validation.website(address)]
+    if len(found) > BUTTONS_MOST:
+        raise Invalid(N_("Three buttons at the most: one a line."))
+    return found
 
 
 def check_audience(spec: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +118,7 @@ class Broadcasts:
         self,
         actor_id: int,
         texts: dict[str, str],
-        button: list[str] | None,
+        buttons: list[list[str]] | None,
         spec: dict[str, Any],
     ) -> Broadcast:
         """Create it and, unless it needs a second member's approval, queue it."""
@@ -124,7 +135,7 @@ class Broadcasts:
                 raise NotAllowed(N_("Nobody is in this audience (or all of them blocked the bot)."))
             waiting = self.needs_approval(len(people))
             broadcast_id = broadcasts.insert(
-                tx, texts, button, spec, "waiting" if waiting else "sending", actor_id, now
+                tx, texts, buttons, spec, "waiting" if waiting else "sending", actor_id, now
             )
             tx.execute(
                 "UPDATE broadcast SET recipients = ? WHERE id = ?", (len(people), broadcast_id)
@@ -270,11 +281,11 @@ class Broadcasts:
 
 
 def _broadcast(row: Row) -> Broadcast:
-    button = json.loads(row["button"]) if row["button"] else None
+    buttons = json.loads(row["button"]) if row["button"] else []
     return Broadcast(
         id=row["id"],
         texts=json.loads(row["texts"]),
-        button=(button[0], button[1]) if button else None,
+        buttons=tuple((label, url) for label, url in buttons),
         audience=json.loads(row["audience"]),
         recipients=row["recipients"],
         state=row["state"],

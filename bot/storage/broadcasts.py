@@ -61,7 +61,7 @@ def recipients(tx: Tx, spec: dict[str, Any]) -> list[int]:
 def insert(
     tx: Tx,
     texts: dict[str, str],
-    button: list[str] | None,
+    buttons: list[list[str]] | None,
     spec: dict[str, Any],
     state: str,
     actor_id: int,
@@ -72,7 +72,7 @@ def insert(
         " VALUES (?, ?, ?, ?, ?, ?)",
         (
             json.dumps(texts, ensure_ascii=False),
-            json.dumps(button, ensure_ascii=False) if button else None,
+            json.dumps(buttons, ensure_ascii=False) if buttons else None,
             json.dumps(spec),
             state,
             actor_id,

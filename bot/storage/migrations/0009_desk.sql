@@ -4,7 +4,7 @@
 CREATE TABLE broadcast (
     id INTEGER PRIMARY KEY,
     texts TEXT NOT NULL,                  -- JSON {"nl": …, "fr": …, "en": …}; Dutch always
-    button TEXT,                          -- JSON [label, url], or NULL
+    button TEXT,                          -- JSON [[label, url], …] (link buttons), or NULL
     audience TEXT NOT NULL,               -- JSON {"kind": …, "sectors": […], "session_id": …}
     recipients INTEGER NOT NULL DEFAULT 0,
     state TEXT NOT NULL,                  -- waiting (for approval), sending, done, cancelled
