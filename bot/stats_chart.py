@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import textwrap
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -64,5 +65,18 @@ def draw(figures: StatsFigures) -> bytes:
     return out.getvalue()
 
 
-async def png(figures: StatsFigures) -> bytes:
-    return await asyncio.to_thread(draw, figures)
+class StatsChart:
+    """The chart of the latest figures, kept: /stats asked again before anything changed
+    sends the same picture (by Telegram's file id) without drawing it again."""
+
+    def __init__(self, kept: int = 16) -> None:
+        self._kept = kept
+        self._charts: OrderedDict[StatsFigures, bytes] = OrderedDict()
+
+    async def png(self, figures: StatsFigures) -> bytes:
+        found = self._charts.get(figures)
+        if found is None:
+            found = self._charts[figures] = await asyncio.to_thread(draw, figures)
+            if len(self._charts) > self._kept:
+                self._charts.popitem(last=False)
+        return found

@@ -325,10 +325,13 @@ async def stats(update: Update, context: PactContext) -> None:
         lines += ["", f"<b>{esc(campaign.title)}</b>", *figure_lines(t, endorsed, sectors)]
     await show(update, context, "\n".join(lines))
     if figures.indicators or any(figures.intentions_per_lever_and_status.values()):
-        chart = await stats_chart.png(_chart_figures(t, figures, sectors))
+        chart = await STATS_CHART.png(_chart_figures(t, figures, sectors))
         caption = t.gettext("The pact in figures")
-        key = "stats:" + hashlib.sha256(chart).hexdigest()[:32]
+        key = "stats:" + hashlib.sha256(chart).hexdigest()[:32]  # the same picture: its file id
         await context.bot.deliver(user_id_of(update), Photo(chart, key, caption))
+
+
+STATS_CHART = stats_chart.StatsChart()
 
 
 def _chart_figures(
