@@ -20,7 +20,7 @@ from bot.i18n import N_
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.team import Team
-from bot.storage import audit, broadcasts
+from bot.storage import audit, broadcasts, people
 from bot.storage.db import Database, Row, Tx
 
 KIND = "broadcast"
@@ -137,9 +137,7 @@ class Broadcasts:
             broadcast_id = broadcasts.insert(
                 tx, texts, buttons, spec, "waiting" if waiting else "sending", actor_id, now
             )
-            tx.execute(
-                "UPDATE broadcast SET recipients = ? WHERE id = ?", (len(people), broadcast_id)
-            )
+            broadcasts.set_recipients(tx, broadcast_id, len(people))
             if not waiting:
                 self._queue(tx, broadcast_id, people)
             else:
@@ -171,9 +169,7 @@ class Broadcasts:
             ):
                 raise NotAllowed(N_("That broadcast was approved or cancelled already."))
             people = broadcasts.recipients(tx, json.loads(row["audience"]))
-            tx.execute(
-                "UPDATE broadcast SET recipients = ? WHERE id = ?", (len(people), broadcast_id)
-            )
+            broadcasts.set_recipients(tx, broadcast_id, len(people))
             self._queue(tx, broadcast_id, people)
             audit.record_in(tx, actor_id, "broadcast.approve", {"broadcast_id": broadcast_id}, now)
 
@@ -230,7 +226,7 @@ class Broadcasts:
 
     def _ask_approval(self, tx: Tx, broadcast_id: int, actor_id: int) -> None:
         """Every other team member is asked (a notice, not a bulk message)."""
-        members = {int(r[0]) for r in tx.execute("SELECT person_id FROM team_member")}
+        members = people.team_member_ids_in(tx)
         members |= set(self._settings.admin_ids)
         now = self._clock.now()
         self._outbox.enqueue_in(

@@ -82,6 +82,10 @@ def insert(
     return int(cursor.lastrowid or 0)
 
 
+def set_recipients(tx: Tx, broadcast_id: int, recipients: int) -> None:
+    tx.execute("UPDATE broadcast SET recipients = ? WHERE id = ?", (recipients, broadcast_id))
+
+
 def get_in(tx: Tx, broadcast_id: int) -> Row | None:
     row: Row | None = tx.execute("SELECT * FROM broadcast WHERE id = ?", (broadcast_id,)).fetchone()
     return row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.storage.db import Database, Row, one
+from bot.storage.db import Database, Row, Tx, one
 from bot.storage.privacy import PersonalData
 
 PERSONAL_DATA = (
@@ -44,6 +44,11 @@ async def set_reachable(conn: aiosqlite.Connection, person_id: int, reachable: b
 async def team_member_ids(conn: aiosqlite.Connection) -> set[int]:
     async with conn.execute("SELECT person_id FROM team_member") as cursor:
         return {row[0] for row in await cursor.fetchall()}
+
+
+def team_member_ids_in(tx: Tx) -> set[int]:
+    """The same, inside a `Database.unit`."""
+    return {int(r[0]) for r in tx.execute("SELECT person_id FROM team_member")}
 
 
 async def add_team_member(
