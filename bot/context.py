@@ -28,6 +28,9 @@ class PactContext(CallbackContext[PactBot, dict[Any, Any], dict[Any, Any], dict[
         self._i18n: Translator | None = None
         self.answered = False  # whether this update's button press has been answered
         self.flow_before: str | None = None  # the person's flow state before this update
+        # A button whose answer comes as a new message, its own message left as it is
+        # (the desk's menu stays where it is).
+        self.answer_below = False
 
     @classmethod
     def from_update(

@@ -73,7 +73,7 @@ async def show(
     A message Telegram will not edit (deleted, or too old) is shown as a new one. Returns
     the id of the message that shows it."""
     query = update.callback_query
-    if query is not None and query.message is not None:
+    if query is not None and query.message is not None and not context.answer_below:
         await answer(update, context)
         message_id = query.message.message_id
         try:

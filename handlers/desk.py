@@ -96,6 +96,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
             raise no_longer_valid()
         await answer(update, context)
         context.args = []
+        context.answer_below = True  # the view comes below; the menu stays for the next
         await VIEWS[value][1](update, context)
     elif action == "exports":
         rows = [[(t.gettext(name), f"adm:export:{what}")] for what, name in EXPORT_NAMES.items()]
