@@ -12,7 +12,7 @@ import gettext
 import io
 import re
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -38,6 +38,7 @@ def N_(message: str) -> str:
     return message
 
 
+@cache
 def babel_locale(locale: str) -> Locale:
     """The Babel locale used to show and read dates and numbers for one of our locales."""
     return Locale.parse(_BABEL_LOCALE[locale])
@@ -77,9 +78,22 @@ def _short_date_pattern(locale: str) -> str:
     return re.sub(r"(?<!y)yy(?!y)", "y", pattern)
 
 
+@lru_cache(maxsize=4096)
 def short_date(day: dt.date, locale: str) -> str:
     """A date as people of `locale` write it, four-digit year (what examples show)."""
     return str(format_date(day, _short_date_pattern(locale), locale=babel_locale(locale)))
+
+
+# Babel's formatting, kept for the values a bot shows again and again (the same dates,
+# small numbers): the result depends on nothing but the arguments.
+@lru_cache(maxsize=4096)
+def _date(day: dt.date, format: str, locale: str) -> str:
+    return str(format_date(day, format, locale=babel_locale(locale)))
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int | float | Decimal, kind: str, locale: str) -> str:
+    return str(format_decimal(value, locale=babel_locale(locale)))
 
 
 def guess_locale(language_code: str | None, default: str) -> str:
@@ -121,7 +135,7 @@ class Translator:
             day = day.astimezone(self.tz).date()
         if format == "short":
             return short_date(day, self.locale)
-        return str(format_date(day, format, locale=self.babel_locale))
+        return _date(day, format, self.locale)
 
     def datetime(self, moment: dt.datetime, format: str = "medium") -> str:
         if format == "short":
@@ -137,7 +151,7 @@ class Translator:
         return str(get_day_names("wide", context="format", locale=self.babel_locale)[day])
 
     def number(self, value: int | float | Decimal) -> str:
-        return str(format_decimal(value, locale=self.babel_locale))
+        return _number(value, type(value).__name__, self.locale)  # 1 and 1.0: one key each
 
     def percent(self, fraction: float | Decimal) -> str:
         return str(format_percent(fraction, locale=self.babel_locale))
