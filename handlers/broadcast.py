@@ -239,14 +239,10 @@ async def _on_review(context: PactContext, draft: Draft, action: str, value: str
             head = t.gettext("<b>Preview</b> — {language} readers get:").format(
                 language=t.gettext(LANGUAGE_NAMES[locale])
             )
-            await send_to(context, head)
+            await context.bot.send_text(context.person, head)
             await context.bot.deliver(context.person, message(broadcast, reader.locale))
         return STAY
     raise no_longer_valid()
-
-
-async def send_to(context: PactContext, text: str) -> None:
-    await context.bot.send_text(context.person, text, None)
 
 
 async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
@@ -393,12 +389,12 @@ async def refresh_status(context: PactContext) -> None:
     services = context.services
     shown = _shown(context)
     for broadcast in await services.broadcasts.sending():
-        if await services.broadcasts.finish_if_done(broadcast.id):
+        report = await services.broadcasts.report(broadcast.id)
+        if await services.broadcasts.finish_if_done(broadcast.id, report):
             broadcast = await services.broadcasts.get(broadcast.id)
         if broadcast.status_chat is None or broadcast.status_message is None:
             continue
         t = await context.translator_of(broadcast.status_chat)
-        report = await services.broadcasts.report(broadcast.id)
         text = status_text(t, broadcast, report)
         if shown.get(broadcast.id) == text:
             continue  # Telegram refuses an edit that changes nothing

@@ -196,9 +196,8 @@ class Broadcasts:
         await self._db.unit(work)
         return await self.get(broadcast_id)
 
-    async def finish_if_done(self, broadcast_id: int) -> bool:
-        """A broadcast with nothing pending is done (once)."""
-        report = await self.report(broadcast_id)
+    async def finish_if_done(self, broadcast_id: int, report: BatchReport) -> bool:
+        """A broadcast whose `report` has nothing pending is done (once)."""
         if report.pending:
             return False
         now = to_db(self._clock.now())
