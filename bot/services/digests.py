@@ -258,7 +258,11 @@ class Digests:
         chat = self._settings.digest_chat_id
         if chat is not None:
             until = to_db(self.last_moment("weekly", now))
-            queued += await self._db.unit(partial(self._queue_channel, chat=str(chat), until=until))
+            covered = await digests.channel_covered(self._db.reader, str(chat))
+            if covered is None or covered < until:  # a write only when one is due
+                queued += await self._db.unit(
+                    partial(self._queue_channel, chat=str(chat), until=until)
+                )
         return queued
 
     async def send_now(self, actor_id: int) -> tuple[int, dt.datetime]:

@@ -98,6 +98,12 @@ def advance(tx: Tx, frequency: str, until: str) -> None:
     )
 
 
+async def channel_covered(conn: aiosqlite.Connection, chat: str) -> str | None:
+    """Up to when the digest channel had the digest; None before its first."""
+    row = await one(conn, "SELECT covered_until FROM digest_channel WHERE chat = ?", (chat,))
+    return None if row is None else str(row[0])
+
+
 def channel_cursor(tx: Tx, chat: str, now: str) -> str:
     """Up to when the digest channel had the digest (from now, the first time)."""
     tx.execute(
