@@ -28,7 +28,18 @@ from handlers.broadcast_messages import (
     status_buttons,
     status_text,
 )
-from handlers.common import answer, esc, keyboard, no_longer_valid, parse_id, send, show, user_id_of
+from handlers.common import (
+    answer,
+    esc,
+    keyboard,
+    no_longer_valid,
+    parse_id,
+    sector_boxes,
+    send,
+    show,
+    toggle_sector,
+    user_id_of,
+)
 from handlers.exports import csv_bytes
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
 
@@ -98,10 +109,7 @@ async def _on_audience(context: PactContext, draft: Draft, action: str, value: s
 
 async def _ask_sectors(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
-    rows = []
-    for sector in await context.services.sectors.all():
-        mark = "☑ " if sector.id in draft["sectors"] else "☐ "
-        rows.append([(mark + sector.name(t.locale), f"bc:sector:{sector.id}")])
+    rows = sector_boxes(t, await context.services.sectors.all(), draft["sectors"], "bc")
     rows.append([(t.gettext("Done"), "bc:sector:done")])
     return t.gettext("Contacts of which sectors? Tick one or more, then Done."), rows
 
@@ -113,9 +121,7 @@ async def _on_sectors(context: PactContext, draft: Draft, action: str, value: st
         if not draft["sectors"]:
             raise NotAllowed(N_("Tick at least one sector."))
         return "review"
-    sector_id = (await context.services.sectors.get(parse_id(value))).id
-    chosen: list[int] = draft["sectors"]
-    chosen.remove(sector_id) if sector_id in chosen else chosen.append(sector_id)
+    await toggle_sector(context, draft["sectors"], value)
     return STAY
 
 

@@ -13,8 +13,9 @@ from telegram.error import BadRequest
 
 from bot.botapi import Markup
 from bot.context import PactContext
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.services.errors import NotAllowed, ServiceError
+from bot.services.sectors import Sector
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
@@ -144,3 +145,19 @@ def user_id_of(update: Update) -> int:
     if update.effective_user is None:
         raise ValueError("update without a user")
     return update.effective_user.id
+
+
+def sector_boxes(
+    t: Translator, sectors: Sequence[Sector], chosen: Sequence[int], area: str
+) -> list[list[tuple[str, str]]]:
+    """A tick box a sector, one a row: `<area>:sector:<id>` (see `toggle_sector`)."""
+    return [
+        [(("☑ " if s.id in chosen else "☐ ") + s.name(t.locale), f"{area}:sector:{s.id}")]
+        for s in sectors
+    ]
+
+
+async def toggle_sector(context: PactContext, chosen: list[int], value: str) -> None:
+    """The sector a tick box names, ticked or unticked in `chosen` (a forged one refused)."""
+    sector_id = (await context.services.sectors.get(parse_id(value))).id
+    chosen.remove(sector_id) if sector_id in chosen else chosen.append(sector_id)

@@ -22,7 +22,9 @@ from handlers.common import (
     esc,
     no_longer_valid,
     parse_id,
+    sector_boxes,
     send,
+    toggle_sector,
     user_id_of,
 )
 from handlers.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
@@ -43,9 +45,7 @@ async def _begin(update: Update, context: PactContext, draft: Draft) -> str | No
 async def _ask_sectors(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     rows = [[(("☑ " if draft["all"] else "☐ ") + t.gettext("All sectors"), "ns:sector:all")]]
-    for sector in await context.services.sectors.all():
-        mark = "☑ " if sector.id in draft["sectors"] else "☐ "
-        rows.append([(mark + sector.name(t.locale), f"ns:sector:{sector.id}")])
+    rows += sector_boxes(t, await context.services.sectors.all(), draft["sectors"], "ns")
     rows.append([(t.gettext("Done"), "ns:sector:done")])
     return t.gettext("For which sectors? Tick one or more, then Done."), rows
 
@@ -60,9 +60,7 @@ async def _on_sectors(context: PactContext, draft: Draft, action: str, value: st
     if value == "all":
         draft["all"], draft["sectors"] = not draft["all"], []
         return STAY
-    sector_id = (await context.services.sectors.get(parse_id(value))).id
-    chosen: list[int] = draft["sectors"]
-    chosen.remove(sector_id) if sector_id in chosen else chosen.append(sector_id)
+    await toggle_sector(context, draft["sectors"], value)
     draft["all"] = False
     return STAY
 
