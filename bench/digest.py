@@ -37,7 +37,7 @@ from bot.config import FREE_LIMIT, settings_from
 from bot.delivery.kinds import BULK, Photo, Skip
 from bot.delivery.outbox import START
 from bot.i18n import translator
-from handlers.digest_messages import kinds
+from handlers.digests.messages import kinds
 from tests.harness import FakeClock
 from tests.telegram_fake import RecordingRequest
 

@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from telegram import LinkPreviewOptions, Update
@@ -32,7 +32,6 @@ from bot.persistence import SQLitePersistence
 from bot.services import Services, build_services
 from bot.storage.db import Database
 
-BROADCAST_STATUS_EVERY = 3  # seconds between two edits of a broadcast's status
 _LOGGER = logging.getLogger(__name__)
 
 PactJobQueue = JobQueue[PactContext]
@@ -43,6 +42,10 @@ class PactApplication(
 ):
     services: Services
     dispatcher: Dispatcher
+    # Set by the composition root (handlers.register): the features put together, read by
+    # the handlers only; and what runs once the database is open (menus, features' jobs).
+    wiring: object = None
+    on_start: list[Callable[[PactApplication], Awaitable[None]]]
 
     def wake_dispatcher(self) -> None:
         """Send what was just queued, soon, without holding up the update that queued it."""
@@ -110,6 +113,7 @@ def build_application(
     )
     app = cast(PactApplication, builder.build())
     app.services = services
+    app.on_start = []
     app.dispatcher = Dispatcher(
         services,
         services.outbox.kinds,
@@ -129,9 +133,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     pact = cast(PactApplication, app)
     await pact.services.db.open()
     i18n.preload()
-    from handlers.commands import publish_commands
-
-    await publish_commands(pact)
+    for hook in pact.on_start:
+        await hook(pact)
     # Everything loaded so far (PTB, Babel's locale data, the catalogs) lives as long as
     # the bot: keep it out of the garbage collector's full scans, which otherwise walk
     # it again and again while the bot answers updates.
@@ -141,16 +144,6 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # A sweep every minute (the first right after start, see PactApplication.start);
         # each run also books a wake-up for the next message due.
         pact.job_queue.run_repeating(_sweep, interval=60, first=60, name="outbox:sweep")
-        # Broadcasts under way: their status message shows where they stand.
-        pact.job_queue.run_repeating(
-            _broadcast_status, interval=BROADCAST_STATUS_EVERY, first=1, name="broadcast:status"
-        )
-
-
-async def _broadcast_status(context: PactContext) -> None:
-    from handlers.broadcast import refresh_status
-
-    await refresh_status(context)
 
 
 async def _sweep(context: PactContext) -> None:

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.image import imread
 
 from bot.services.digests import Subscription
-from handlers.digest_messages import pack
+from handlers.digests.messages import pack
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, endorse, log_progress, open_campaign, record_intention, register
 from tests.harness import FakeClock, Harness, Person, alerts, texts

@@ -101,7 +101,7 @@ async def test_a_photo_instead_of_an_answer_says_what_is_expected(harness: Harne
 async def test_flow_names_prefixes_and_commands_must_be_unique(harness: Harness) -> None:
     import pytest
 
-    from handlers.flow import Flow, Flows, Step, ask
+    from handlers.kit.flow import Flow, Flows, Step, ask
 
     async def begin(*_: object) -> None:
         return None

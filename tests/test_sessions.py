@@ -12,7 +12,7 @@ from icalendar import Calendar
 from bot.i18n import Translator
 from bot.services import validation
 from bot.services.sessions import reminder_time
-from handlers.render import offset_text
+from handlers.kit.render import offset_text
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, register
 from tests.harness import Harness, Person, alerts, notes, texts
