@@ -21,6 +21,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
 from bot.delivery.kinds import Document, Markup, Outgoing, Photo, Text
+from bot.measure import fitting, units
 
 __all__ = ["Markup", "PactBot", "fit", "shown_length"]
 
@@ -33,7 +34,7 @@ _TAG = re.compile(r"<[^<>]*>")
 
 def shown_length(text: str) -> int:
     """How long an HTML text is as Telegram counts it: without tags, in UTF-16 units."""
-    return len(html.unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
+    return units(html.unescape(_TAG.sub("", text)))
 
 
 def fit(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -50,7 +51,7 @@ def fit(text: str, limit: int = TEXT_LIMIT) -> str:
         kept.append(line)
     if not kept:  # one long line: its plain text, cut
         plain = html.unescape(_TAG.sub("", text))
-        return html.escape(plain[: limit - 1], quote=False) + "…"
+        return html.escape(plain[: fitting(plain, limit - 1)], quote=False) + "…"
     return "\n".join([*kept, "…"])
 
 

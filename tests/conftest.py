@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,3 +22,11 @@ async def harness(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
     yield h
     await h.stop()
     assert h.telegram_refusals() == [], "the bot sent what Telegram refuses"
+
+
+@pytest.fixture(autouse=True)
+def nothing_cut_to_fit(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every view is made to fit: the bot's last-resort cut (`botapi.fit`) never acts."""
+    yield
+    cut = [r.getMessage() for r in caplog.records if "was cut to" in r.getMessage()]
+    assert cut == [], "a message was cut to fit"

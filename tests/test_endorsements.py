@@ -443,10 +443,17 @@ async def test_two_moderators_deciding_the_same_paragraph(harness: Harness) -> N
     endorsement_id = (await endorsement_row(h, author) or {})["id"]
     await h.send(TEAM, "/moderate")
     await h.send(other, "/moderate")
+    await h.tap(other, f"mod:no:{endorsement_id}")  # the reasons are shown to Mo
     await h.tap(TEAM, f"mod:ok:{endorsement_id}")
-    await h.tap(other, f"mod:no:{endorsement_id}")
     calls = await h.tap(other, f"mod:why:{endorsement_id}.offensive")
     assert alerts(calls) == ["This paragraph was decided already, or changed meanwhile."]
+    # Decided already: "Not approved" asks no reasons, "Another reason…" asks nothing.
+    calls = await h.press(other, f"mod:no:{endorsement_id}")
+    assert alerts(calls) == ["This paragraph was decided already, or changed meanwhile."]
+    assert not [t for t in texts(calls) if "Why is it not approved" in t]
+    calls = await h.press(other, f"rej:start:{endorsement_id}")
+    assert alerts(calls) == ["This paragraph was decided already, or changed meanwhile."]
+    assert texts(calls) == []
     assert (await endorsement_row(h, author) or {})["state"] == "approved"
     told = to(author, await h.dispatch())
     assert len(told) == 1

@@ -60,6 +60,10 @@ TRICKY = [
     "/start join_nope", "/start endorse_x", "/start " + "x" * 200, "/endorse", "/campaigns",
     "/moderate", "/follow", "/unfollow", "/digest", "/broadcast", "/admin",
     "Lees meer | www.example.be", "| https://x.be", "a|b|c",
+    # A hostile run's finds: numbers and years no parser may compute, emoji-long texts.
+    "1e999999999", "-1e999999999", "1e-999999999", "99999999999/1/1",
+    "30/11/99999999999 14:30", "+80368042046078128563,3694..19", "9" * 5000,
+    "12 regels, " + "9" * 5000 + " tekens", "😀" * 5000, "e\u0301" * 3000, "𝔸" * 2100,
 ]  # fmt: skip
 TEXT = st.one_of(
     st.sampled_from(TRICKY),
@@ -80,12 +84,13 @@ VALUES = st.one_of(
     st.text(max_size=30),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.sampled_from(["", "1", "0", "-1", "1-committed", "1-withdrawn", "0.0.-.-", "9.9.x.y", "ok"]),
+    st.sampled_from(["999999999999999", "999999999999999.-.0", "99999", "1-999999", "5.-.0"]),
 )
 ACTIONS = [
     "start", "open", "ok", "edit", "sector", "lever", "due", "back", "skip", "page", "menu",
     "yes", "no", "accept", "remove", "who", "name", "consent", "resume", "stop", "withdraw",
     "withdrawn", "text", "clear", "caps", "why", "openask", "openok", "public", "opinion",
-    "mine", "x", "",
+    "mine", "x", "", "report", "log", "history", "list", "sendok",
 ]  # fmt: skip
 FORGED = st.one_of(
     st.builds(

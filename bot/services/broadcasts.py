@@ -17,6 +17,7 @@ from bot.clock import Clock, to_db
 from bot.config import Settings
 from bot.delivery.outbox import BatchReport, Message, Outbox
 from bot.i18n import N_
+from bot.measure import units
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.team import Team
@@ -55,7 +56,7 @@ def check_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise Invalid(N_("The message is empty. Write the text the recipients will read."))
-    if len(cleaned) > TEXT_LIMIT:
+    if units(cleaned) > TEXT_LIMIT:  # as Telegram counts: an emoji is two
         raise Invalid(
             N_("That is longer than one Telegram message (4,096 characters). Shorten it.")
         )
@@ -73,7 +74,7 @@ def check_buttons(text: str) -> list[list[str]]:
             raise Invalid(
                 N_("Write the button as: label | address, like: Read more | www.example.be")
             )
-        if len(label) > LABEL_LIMIT:
+        if units(label) > LABEL_LIMIT:
             raise Invalid(N_("Keep the button's label under 40 characters."))
         found.append([label, validation.website(address)])
     if not found:

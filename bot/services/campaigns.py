@@ -205,6 +205,16 @@ class Campaigns:
         count = await endorsements.count_waiting(self._db.reader)
         return (endorsement_of(rows[0]) if rows else None), count
 
+    async def submitted(self, actor_id: int, endorsement_id: int) -> Endorsement:
+        """A paragraph that waits for a decision: checked before the team is asked why."""
+        await self._team.require_member(actor_id)
+        row = await endorsements.endorsement(self._db.reader, endorsement_id)
+        if row is None:
+            raise NotAllowed(N_("That endorsement does not exist (any more)."))
+        if row["state"] != "submitted":
+            raise Invalid(N_("This paragraph was decided already, or changed meanwhile."))
+        return endorsement_of(row)
+
     async def decide(
         self, actor_id: int, endorsement_id: int, approve: bool, reason: str | None = None
     ) -> Endorsement:

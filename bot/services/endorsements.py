@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, from_db, to_db
 from bot.delivery.outbox import Message, Outbox
 from bot.i18n import N_
+from bot.measure import cut, units
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.organisations import Organisation, Organisations
@@ -128,7 +129,7 @@ def check_paragraph(value: str, line_cap: int, char_cap: int) -> str:
     the text itself, to copy and shorten: nothing typed is lost."""
     text = value.strip()
     lines = len(text.splitlines())
-    echo = text if len(text) <= ECHO_MAX else text[: ECHO_MAX - 1] + "…"
+    echo = cut(text, ECHO_MAX)  # with the refusal above it, one message of at most 4,096
     if lines > line_cap:
         raise Invalid(
             N_(
@@ -139,17 +140,18 @@ def check_paragraph(value: str, line_cap: int, char_cap: int) -> str:
             max=line_cap,
             text=echo,
         )
-    if len(text) > char_cap:
+    length = units(text)  # as Telegram counts: an emoji is two
+    if length > char_cap:
         raise Invalid(
             N_(
                 "Your paragraph has {length} characters; at most {max} fit. Here it is, to copy "
                 "and shorten:\n<pre>{text}</pre>"
             ),
-            length=len(text),
+            length=length,
             max=char_cap,
             text=echo,
         )
-    if len(text) < PARAGRAPH_MIN:
+    if length < PARAGRAPH_MIN:
         raise Invalid(
             N_("Write a paragraph of at least {min} characters: why do you endorse the text?"),
             min=PARAGRAPH_MIN,

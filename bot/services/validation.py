@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from urllib.parse import urlsplit
 
 from babel.dates import parse_date
 from babel.numbers import NumberFormatError, parse_decimal
 
 from bot.i18n import N_, babel_locale, short_date
+from bot.measure import units
 from bot.services.errors import Invalid
 
 _SPACES = re.compile(r"\s+")
@@ -22,16 +23,17 @@ def text(value: str, *, max_length: int, single_line: bool = False, min_length: 
     cleaned = value.strip()
     if single_line:
         cleaned = _SPACES.sub(" ", cleaned)
-    if len(cleaned) < min_length:
+    length = units(cleaned)  # as Telegram counts: an emoji is two
+    if length < min_length:
         raise Invalid(N_("This is too short: write at least {min} characters."), min=min_length)
-    if len(cleaned) > max_length:
+    if length > max_length:
         raise Invalid(
             N_(
                 "This is too long: at most {max} characters, yours has {length}. "
                 "Shorten it and send it again."
             ),
             max=max_length,
-            length=len(cleaned),
+            length=length,
         )
     return cleaned
 
@@ -77,17 +79,29 @@ def website(value: str) -> str:
     return candidate
 
 
+def _day(typed: str, locale: str) -> dt.date | None:
+    """A date as the locale writes it or as 2026-12-31, or None. A number of more than
+    four digits (a year 99999999999) is refused before Babel or `datetime` see it."""
+    if len(typed) > DATE_TYPED_MAX or _LONG_NUMBER.search(typed):
+        return None
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError:
+        pass
+    try:
+        day = parse_date(typed, locale=babel_locale(locale))
+    except (ValueError, IndexError, OverflowError, TypeError):
+        return None
+    return day if isinstance(day, dt.date) else None
+
+
+DATE_TYPED_MAX = 40
+_LONG_NUMBER = re.compile(r"\d{5,}")
+
+
 def due_date(value: str, locale: str, today: dt.date) -> dt.date:
     """A date typed the way the person's locale writes it (or as 2026-12-31), not past."""
-    typed = value.strip()
-    day: dt.date | None = None
-    try:
-        day = dt.date.fromisoformat(typed)
-    except ValueError:
-        try:
-            day = parse_date(typed, locale=babel_locale(locale))
-        except (ValueError, IndexError):
-            day = None
+    day = _day(value.strip(), locale)
     example = short_date(dt.date(today.year, 12, 31), locale)
     if day is None or day.year < 1000:
         raise Invalid(N_("I cannot read that date. Write it like {example}."), example=example)
@@ -133,8 +147,11 @@ def moment_in_range(moment: dt.datetime, now: dt.datetime) -> dt.datetime:
 
 
 def number(value: str, locale: str) -> float:
-    """A number as people type it: 2,5 or 2.5 alike; 1.000 in Dutch is a thousand."""
+    """A number as people type it: 2,5 or 2.5 alike; 1.000 in Dutch is a thousand. Its
+    size is checked before any arithmetic (1e999999999 is refused, not computed)."""
     typed = value.strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    if len(typed) > NUMBER_TYPED_MAX:
+        raise _out_of_range()
     separators = [ch for ch in typed if ch in ",."]
     if len(separators) == 1:
         whole, _, fraction = typed.replace(",", ".").partition(".")
@@ -148,24 +165,36 @@ def number(value: str, locale: str) -> float:
             if len(separators) <= 1
             else parse_decimal(typed, locale=babel_locale(locale), strict=True)
         )
-    except (NumberFormatError, InvalidOperation):
+    except (NumberFormatError, InvalidOperation, ValueError, DecimalException):
         parsed = None
     if parsed is None or not parsed.is_finite():
         raise Invalid(N_("That is not a number. Send a number such as 10 or 2.5."))
-    exponent = parsed.normalize().as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if abs(parsed) > NUMBER_LIMIT or decimals > NUMBER_DECIMALS:
-        raise Invalid(
-            N_("Send a number between {low} and {high}, with at most {decimals} decimals."),
-            low=-NUMBER_LIMIT,
-            high=NUMBER_LIMIT,
-            decimals=NUMBER_DECIMALS,
-        )
+    if parsed.is_zero():
+        return 0.0
+    _sign, digits, exponent = parsed.as_tuple()
+    assert isinstance(exponent, int)  # a finite number
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    decimals = max(0, -(exponent + trailing))  # 2.50 has one decimal
+    if parsed.adjusted() >= NUMBER_DIGITS or decimals > NUMBER_DECIMALS:
+        raise _out_of_range()
+    if abs(parsed) > NUMBER_LIMIT:  # both sides are small now: a cheap comparison
+        raise _out_of_range()
     return float(parsed)
 
 
+def _out_of_range() -> Invalid:
+    return Invalid(
+        N_("Send a number between {low} and {high}, with at most {decimals} decimals."),
+        low=-NUMBER_LIMIT,
+        high=NUMBER_LIMIT,
+        decimals=NUMBER_DECIMALS,
+    )
+
+
 NUMBER_LIMIT = 1_000_000_000  # indicators count people, hours, euros: far below this
+NUMBER_DIGITS = 10  # digits before the decimal point of anything within the limit
 NUMBER_DECIMALS = 4
+NUMBER_TYPED_MAX = 40  # characters: a number within the limits is never longer
 
 
 _DURATION = re.compile(
@@ -180,17 +209,9 @@ def moment(value: str, locale: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datet
     typed = value.strip().replace(" om ", " ").replace(" à ", " ").replace(" at ", " ")
     day_text, _, time_text = typed.rpartition(" ")
     example = format_datetime_example(locale, tz, now)
-    try:
-        day = dt.date.fromisoformat(day_text.strip())
-    except ValueError:
-        try:
-            day = parse_date(day_text.strip(), locale=babel_locale(locale))
-        except (ValueError, IndexError):
-            raise Invalid(
-                N_("I cannot read that date and time. Write it like {example}."), example=example
-            ) from None
+    day = _day(day_text.strip(), locale)
     match = re.fullmatch(r"(\d{1,2})[:h.u](\d{2})", time_text.strip().lower())
-    if match is None or day.year < 1000:
+    if day is None or match is None or day.year < 1000:
         raise Invalid(
             N_("I cannot read that date and time. Write it like {example}."), example=example
         )

@@ -19,6 +19,7 @@ from bot import SUPPORTED_LOCALES
 from bot.context import PactContext
 from bot.delivery.kinds import Document
 from bot.i18n import N_, translator
+from bot.measure import cut
 from bot.services.broadcasts import Broadcast, check_buttons, check_text
 from bot.services.errors import NotAllowed
 from handlers.broadcasts.messages import (
@@ -130,7 +131,8 @@ async def _ask_session(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     sessions = await context.services.sessions.recent(context.person, SESSIONS_SHOWN)
     rows = [
-        [(f"{t.date(s.start, 'short')} · {s.title[:40]}", f"bc:session:{s.id}")] for s in sessions
+        [(f"{t.date(s.start, 'short')} · {cut(s.title, 40)}", f"bc:session:{s.id}")]
+        for s in sessions
     ]
     if not rows:
         return t.gettext("There are no sessions yet. Go back and choose another audience."), []
@@ -198,7 +200,7 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
         lines.append(t.gettext("Button: {label} → {url}").format(label=esc(label), url=esc(url)))
     if services.broadcasts.needs_approval(total):
         lines.append(t.gettext("Above the limit: a second team member approves it first."))
-    lines += ["", esc(draft["nl"][:300]) + ("…" if len(draft["nl"]) > 300 else "")]
+    lines += ["", esc(cut(draft["nl"], 300))]
     rows = [
         [(t.gettext("👁 Preview in each language"), "bc:preview:")],
         [(t.gettext("🧪 Send a test to me"), "bc:test:")],
@@ -430,7 +432,7 @@ async def sent(update: Update, context: PactContext) -> None:
     found = await services.broadcasts.latest(user_id_of(update))
     for item in found:
         report = await services.broadcasts.report(item.id)
-        lines += ["", status_text(t, item, report), f"<i>{esc(item.text(t.locale)[:80])}</i>"]
+        lines += ["", status_text(t, item, report), f"<i>{esc(cut(item.text(t.locale), 80))}</i>"]
     if not found:
         lines.append(t.gettext("Nothing yet."))
     rows = [

@@ -16,7 +16,17 @@ from bot.delivery.kinds import Document
 from bot.i18n import N_, Translator
 from bot.services.desk import AUDIT_KINDS, Entry
 from bot.vocabulary import LEVER, STATUS
-from handlers.kit.common import answer, esc, keyboard, no_longer_valid, parse_id, show, user_id_of
+from handlers.kit.common import (
+    answer,
+    esc,
+    keyboard,
+    no_longer_valid,
+    page_shown,
+    parse_id,
+    parse_page,
+    show,
+    user_id_of,
+)
 from handlers.kit.exports import csv_bytes
 from handlers.kit.feature import DeskView, wiring
 
@@ -171,10 +181,11 @@ async def _csv(
 async def _log(update: Update, context: PactContext, value: str) -> None:
     t = context.i18n
     page_text, kind_text, person_text = [*value.split("."), "", "", ""][:3]
-    page = parse_id(page_text)
+    page = parse_page(page_text)
     kind = None if kind_text in ("", "-") else kind_text
     person = parse_id(person_text) if person_text not in ("", "0") else None
     entries, more = await context.services.desk.log(user_id_of(update), page, kind, person)
+    page_shown(page, entries)
     lines = [t.gettext("<b>Audit log</b>")]
     only = ([t.gettext(KIND_NAMES[kind])] if kind else []) + ([str(person)] if person else [])
     if only:

@@ -16,10 +16,20 @@ from bot import stats_chart
 from bot.context import PactContext
 from bot.delivery.kinds import Photo
 from bot.i18n import Translator
+from bot.measure import cut
 from bot.services.intentions import PAGE_SIZE, Stats
 from bot.services.sectors import Sector
 from bot.vocabulary import LEVER, LEVERS, STATUS, STATUSES
-from handlers.kit.common import esc, keyboard, no_longer_valid, parse_id, show, user_id_of
+from handlers.kit.common import (
+    esc,
+    keyboard,
+    no_longer_valid,
+    page_shown,
+    parse_id,
+    parse_page,
+    show,
+    user_id_of,
+)
 from handlers.kit.render import (
     figure_lines,
     history_keyboard,
@@ -52,7 +62,7 @@ class View:
             raise no_longer_valid()
         lever = parts[2] if parts[2] in LEVER else "-"
         status = parts[3] if parts[3] in STATUS else "-"
-        return cls(min(parse_id(parts[0]), MAX_PAGE), parse_id(parts[1]), lever, status)
+        return cls(min(parse_page(parts[0]), MAX_PAGE), parse_id(parts[1]), lever, status)
 
     def but(self, **changes: object) -> View:
         values = {**self.__dict__, "page": 0, **changes}
@@ -91,6 +101,7 @@ async def _intentions_page(update: Update, context: PactContext, view: View) -> 
         status=None if view.status == "-" else view.status,
         page=view.page,
     )
+    page_shown(view.page, found)
     sectors = await services.sectors.all()
     filters = [
         sector_name(t, sectors, view.sector) if view.sector else t.gettext("all sectors"),
@@ -106,7 +117,7 @@ async def _intentions_page(update: Update, context: PactContext, view: View) -> 
         lines.append(t.gettext("Nothing matches these filters."))
     state = view.encode()
     rows = [
-        [(f"{n}. {i.title[:40]}", f"ti:open:{i.id}.{state}")]
+        [(f"{n}. {cut(i.title, 40)}", f"ti:open:{i.id}.{state}")]
         for n, (i, _) in enumerate(found, first + 1)
     ]
     rows.append(
@@ -163,11 +174,12 @@ async def on_intentions_button(
     elif action == "history":
         numbers, _, state = value.partition(".")
         number, _, page_text = numbers.partition("-")
-        intention_id, page, view = parse_id(number), parse_id(page_text), View.decode(state)
+        intention_id, page, view = parse_id(number), parse_page(page_text), View.decode(state)
         t = context.i18n
         intention, entries, total = await context.services.intentions.history(
             user_id_of(update), intention_id, page, team=True
         )
+        page_shown(page, entries)
         await show(
             update,
             context,
@@ -212,6 +224,7 @@ async def _orgs_page(update: Update, context: PactContext, view: View) -> None:
     found, total = await services.organisations.page(
         user_id_of(update), view.sector or None, view.page
     )
+    page_shown(view.page, found)
     sectors = await services.sectors.all()
     where = sector_name(t, sectors, view.sector) if view.sector else t.gettext("all sectors")
     header = t.ngettext("<b>{n} organisation</b>", "<b>{n} organisations</b>", total).format(
@@ -227,7 +240,7 @@ async def _orgs_page(update: Update, context: PactContext, view: View) -> None:
         lines.append(t.gettext("Nothing matches these filters."))
     state = view.encode()
     rows = [
-        [(f"{n}. {o.name[:40]}", f"to:open:{o.id}.{state}")]
+        [(f"{n}. {cut(o.name, 40)}", f"to:open:{o.id}.{state}")]
         for n, (o, _) in enumerate(found, first + 1)
     ]
     rows.append([(t.gettext("Sector"), f"to:menu:sector.{state}")])

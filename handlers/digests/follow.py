@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_, Translator
+from bot.measure import cut
 from bot.services.digests import Subscription, check_sectors
 from bot.services.sectors import Sector
 from handlers.digests.messages import sectors_text
@@ -74,7 +75,7 @@ def _buttons(
     ]
     chosen = subscription.sectors or ()
     boxes = [
-        (("☑ " if s.id in chosen else "☐ ") + s.name(t.locale)[:30], f"fol:sector:{s.id}")
+        (("☑ " if s.id in chosen else "☐ ") + cut(s.name(t.locale), 30), f"fol:sector:{s.id}")
         for s in sectors
     ]
     rows += [boxes[i : i + 2] for i in range(0, len(boxes), 2)]

@@ -18,6 +18,7 @@ from bot.clock import from_db
 from bot.delivery.kinds import Kind, Parts, Photo, Skip, Text
 from bot.delivery.outbox import Due
 from bot.i18n import Translator
+from bot.measure import cut
 from bot.services import Services
 from bot.services.digests import (
     Attention,
@@ -227,7 +228,7 @@ def chart_figures(t: Translator, digest: Digest) -> DigestFigures:
 
 
 def progress_label(t: Translator, attention: Attention) -> str:
-    return t.gettext("📈 Progress: {title}").format(title=attention.title[:40])
+    return t.gettext("📈 Progress: {title}").format(title=cut(attention.title, 40))
 
 
 def settings_buttons(t: Translator) -> list[list[tuple[str, str]]]:

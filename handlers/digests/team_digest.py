@@ -16,11 +16,20 @@ from bot import SUPPORTED_LOCALES
 from bot.clock import to_db
 from bot.context import PactContext
 from bot.i18n import Translator, translator
+from bot.measure import cut
 from bot.services.digests import batch_of
 from bot.services.sectors import Sector
 from handlers.digests.follow import when_text
 from handlers.digests.messages import DigestRenderer, sectors_text
-from handlers.kit.common import answer, keyboard, no_longer_valid, parse_id, send, show, user_id_of
+from handlers.kit.common import (
+    answer,
+    keyboard,
+    no_longer_valid,
+    parse_moment,
+    send,
+    show,
+    user_id_of,
+)
 from handlers.kit.render import moment, report_line
 
 LANGUAGE_LABELS = {"nl": "NL", "fr": "FR", "en": "EN"}
@@ -90,7 +99,7 @@ async def _card(
         toggled = set(chosen or ()) ^ {sector.id}
         mark = "☑ " if chosen and sector.id in chosen else "☐ "
         data = f"dig:lang:{locale}.{_mask(tuple(sorted(toggled)))}"
-        boxes.append((mark + sector.name(t.locale)[:30], data))
+        boxes.append((mark + cut(sector.name(t.locale), 30), data))
     rows += [boxes[i : i + 2] for i in range(0, len(boxes), 2)]
     rows += [
         [(t.gettext("👁 Preview"), f"dig:view:{state}")],
@@ -106,7 +115,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     person_id = user_id_of(update)
     await services.team.require_member(person_id)
     if action == "report":
-        until = dt.datetime.fromtimestamp(parse_id(value), dt.UTC)
+        until = parse_moment(value)
         await show(update, context, *await _report(context, until))
         return
     if action == "sendok":

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_, Translator
+from bot.measure import cut
 from bot.services import validation
 from bot.services.campaigns import (
     CHAR_CAP,
@@ -64,7 +66,7 @@ async def campaigns(update: Update, context: PactContext) -> None:
                 when=moment(t, campaign.deadline),
             )
         )
-        rows.append([(campaign.title[:50], f"cmpv:open:{campaign.id}")])
+        rows.append([(cut(campaign.title, 50), f"cmpv:open:{campaign.id}")])
     if not found:
         lines.append(t.gettext("None yet."))
     rows.append([(t.gettext("➕ New campaign"), "cmp:start:")])
@@ -359,8 +361,10 @@ async def _ask_caps(context: PactContext, draft: Draft) -> Question:
 
 
 async def _on_caps_text(context: PactContext, draft: Draft, text: str) -> str | None:
-    numbers = [int(n) for n in text.replace(".", "").replace(",", " ").split() if n.isdecimal()]
-    if len(numbers) != 2:
+    # Two whole numbers of a few ASCII digits (a 5,000-digit run is no limit, nor is "٣").
+    runs = re.findall(r"[0-9]+", text.replace(".", "").replace(",", " "))
+    numbers = [int(run) for run in runs if len(run) <= 6]
+    if len(numbers) != 2 or len(runs) != 2:
         raise Invalid(N_("Write the two limits, like 12 lines, 1200 characters."))
     draft["line_cap"], draft["char_cap"] = check_caps(min(numbers), max(numbers))
     return None

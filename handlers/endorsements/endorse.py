@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_, Translator
+from bot.measure import cut
 from bot.services.endorsements import (
     Campaign,
     Endorsement,
@@ -45,7 +46,7 @@ async def endorse(update: Update, context: PactContext) -> None:
     if len(campaigns) == 1:
         await show_campaign(update, context, campaigns[0], full=False)
         return
-    rows = [[(c.title[:60], f"endv:open:{c.id}")] for c in campaigns]
+    rows = [[(cut(c.title, 60), f"endv:open:{c.id}")] for c in campaigns]
     await send(update, context, t.gettext("Which opinion text?"), keyboard(rows))
 
 
@@ -87,7 +88,7 @@ async def show_campaign(
     rows: list[list[tuple[str, str]]] = [
         [
             (
-                t.gettext("Your endorsement: {name}").format(name=e.published_name[:40]),
+                t.gettext("Your endorsement: {name}").format(name=cut(e.published_name, 40)),
                 f"endv:mine:{e.id}",
             )
         ]
@@ -328,7 +329,7 @@ async def _ask_who(context: PactContext, draft: Draft) -> Question:
         [
             (
                 t.gettext("On behalf of {organisation}").format(
-                    organisation=(draft["organisation_name"] or "")[:40]
+                    organisation=cut(draft["organisation_name"] or "", 40)
                 ),
                 "end:who:organisation",
             )
@@ -356,7 +357,7 @@ async def _ask_name(context: PactContext, draft: Draft) -> Question:
         rows.append(
             [
                 (
-                    t.gettext("Use “{name}”").format(name=draft["telegram_name"][:40]),
+                    t.gettext("Use “{name}”").format(name=cut(draft["telegram_name"], 40)),
                     "end:name:telegram",
                 )
             ]

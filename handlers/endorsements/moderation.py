@@ -91,7 +91,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
             await campaigns.decide(person_id, endorsement_id, approve=True)
             await _next(update, context, t.gettext("Approved; the author is told."))
         elif action == "no":
-            await context.services.team.require_member(person_id)
+            await campaigns.submitted(person_id, endorsement_id)
             rows = [
                 [(t.gettext(label), f"mod:why:{endorsement_id}.{code}")]
                 for code, label in REASON_NAMES.items()
@@ -118,8 +118,11 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
 
 
 async def _begin(update: Update, context: PactContext, draft: Draft) -> str | None:
-    await context.services.team.require_member(user_id_of(update))
-    draft["endorsement_id"] = callback_number(update)
+    """Only for a paragraph that still waits: a forged or old button asks nothing."""
+    endorsement = await context.services.campaigns.submitted(
+        user_id_of(update), callback_number(update)
+    )
+    draft["endorsement_id"] = endorsement.id
     return None
 
 

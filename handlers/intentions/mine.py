@@ -9,6 +9,7 @@ from telegram import Update
 from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import N_
+from bot.measure import cut
 from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.intentions import (
@@ -36,7 +37,9 @@ from handlers.kit.common import (
     esc,
     keyboard,
     no_longer_valid,
+    page_shown,
     parse_id,
+    parse_page,
     show,
     user_id_of,
 )
@@ -72,7 +75,7 @@ async def _list(update: Update, context: PactContext, page: int) -> None:
     shown = list(enumerate(intentions[first : first + LIST_PAGE], first + 1))
     lines = [f"<b>{esc(organisation.name)}</b>"]
     lines += [f"{n}. {intention_line(t, i)}" for n, i in shown]
-    rows = [[(f"{n}. {_short(i.title)}", f"mine:open:{i.id}")] for n, i in shown]
+    rows = [[(f"{n}. {cut(i.title, 40)}", f"mine:open:{i.id}")] for n, i in shown]
     if pages > 1:
         pager = [(f"{page + 1}/{pages}", f"mine:list:{page}")]
         if page > 0:
@@ -81,10 +84,6 @@ async def _list(update: Update, context: PactContext, page: int) -> None:
             pager.append(("»", f"mine:list:{page + 1}"))
         rows.append(pager)
     await show(update, context, "\n\n".join(lines), keyboard(rows))
-
-
-def _short(title: str, limit: int = 40) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
 async def _card(update: Update, context: PactContext, intention: Intention, note: str = "") -> None:
@@ -127,13 +126,14 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     intentions = context.services.intentions
     person_id = user_id_of(update)
     if action == "list":
-        await _list(update, context, parse_id(value or "0"))
+        await _list(update, context, parse_page(value))
         return
     number, _, status = value.partition("-")
     intention_id = parse_id(number)
     if action == "history":
-        page = parse_id(status or "0")
+        page = parse_page(status)
         intention, entries, total = await intentions.history(person_id, intention_id, page)
+        page_shown(page, entries)
         await show(
             update,
             context,

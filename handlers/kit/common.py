@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 from bot.botapi import Markup
 from bot.context import PactContext
 from bot.i18n import N_, Translator
+from bot.measure import cut
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.sectors import Sector
 
@@ -27,11 +28,15 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+LABEL_MOST = 64  # of a button's label, as Telegram counts; a phone shows less anyway
+
+
 def keyboard(rows: Buttons) -> Markup:
-    """Rows of (label, callback data)."""
+    """Rows of (label, callback data); a label longer than a button is cut with "…"."""
     return {
         "inline_keyboard": [
-            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+            [{"text": cut(label, LABEL_MOST), "callback_data": data} for label, data in row]
+            for row in rows
         ]
     }
 
@@ -133,6 +138,35 @@ def parse_id(value: str) -> int:
     if not _ID.fullmatch(value):
         raise no_longer_valid()
     return int(value)
+
+
+PAGE_MOST = 100_000  # a page number no list of the pact reaches
+_PAGE = re.compile(r"[0-9]{1,6}")
+MOMENTS = (dt.datetime(2020, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+
+
+def parse_page(value: str) -> int:
+    """A page number from a button's data (0 when empty), or a polite refusal."""
+    if value == "":
+        return 0
+    if not _PAGE.fullmatch(value) or int(value) > PAGE_MOST:
+        raise no_longer_valid()
+    return int(value)
+
+
+def parse_moment(value: str) -> dt.datetime:
+    """A moment (seconds since 1970) from a button's data, within the years the bot can
+    have made it, or a polite refusal."""
+    seconds = parse_id(value)
+    if not MOMENTS[0].timestamp() <= seconds < MOMENTS[1].timestamp():
+        raise no_longer_valid()
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def page_shown(page: int, items: Sized) -> None:
+    """A page past the last (an old or forged button) is refused, not shown empty."""
+    if page > 0 and not items:
+        raise no_longer_valid()
 
 
 def callback_number(update: Update) -> int:

@@ -1,11 +1,14 @@
 """The last resort: a refusal a service raised is shown politely; anything else is logged
-with its update and the person gets an apology. The bot keeps running either way."""
+with its update and the person gets an apology. The bot keeps running either way. A chat
+that blocked the bot (Telegram answers 403) gets nothing more: one log line, and the
+person is marked unreachable."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
+from telegram.error import Forbidden
 
 from bot.context import PactContext
 from bot.services.errors import ServiceError
@@ -19,6 +22,9 @@ async def on_error(update: object, context: PactContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         _LOGGER.error("error outside an update: %r", update, exc_info=error)
         return
+    if isinstance(error, Forbidden):
+        await _blocked(update, context, error)
+        return
     try:
         t = await context.load_locale()
         if isinstance(error, ServiceError):
@@ -29,5 +35,23 @@ async def on_error(update: object, context: PactContext) -> None:
             update.effective_chat.id,
             t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
         )
+    except Forbidden as blocked:  # blocked meanwhile: the apology cannot reach them
+        await _blocked(update, context, blocked)
     except Exception:  # the answer itself must never take the bot down
         _LOGGER.exception("could not answer after an error (%r)", error)
+
+
+async def _blocked(update: Update, context: PactContext, error: Forbidden) -> None:
+    """The chat blocked the bot: no apology (it would get a 403 too), one line logged."""
+    chat = update.effective_chat
+    _LOGGER.info(
+        "update %s: chat %s blocked the bot (%s)",
+        update.update_id,
+        chat.id if chat else "?",
+        error.message,
+    )
+    if chat is not None and chat.type == "private":
+        try:
+            await context.services.people.mark_unreachable(chat.id)
+        except Exception:  # the database too: say so, once
+            _LOGGER.exception("could not mark chat %s unreachable", chat.id)

@@ -7,6 +7,7 @@ import datetime as dt
 from bot.botapi import Markup, shown_length
 from bot.delivery.outbox import BatchReport
 from bot.i18n import N_, Translator
+from bot.measure import cut, fitting, units
 from bot.services.campaigns import Figures
 from bot.services.intentions import (
     HISTORY_PAGE,
@@ -154,13 +155,13 @@ TEXT_PART = 3800  # of a long text, what goes in one message (with room for a he
 
 
 def split_text(text: str, limit: int = TEXT_PART) -> list[str]:
-    """A long (escaped, tag-free) text in parts that each fit in a message: at paragraph
-    boundaries, else at line breaks, else at spaces."""
+    """A long (escaped, tag-free) text in parts that each fit in a message (`limit` as
+    Telegram counts): at paragraph boundaries, else at line breaks, else at spaces."""
     parts: list[str] = []
     current = ""
     for piece in _pieces(text.strip(), limit):
         joined = f"{current}\n\n{piece}" if current else piece
-        if current and len(joined) > limit:
+        if current and units(joined) > limit:
             parts.append(current)
             current = piece
         else:
@@ -174,12 +175,13 @@ def _pieces(text: str, limit: int) -> list[str]:
     """Paragraphs, each cut further when longer than `limit`."""
     pieces: list[str] = []
     for paragraph in (p.strip() for p in text.split("\n\n")):
-        while len(paragraph) > limit:
-            cut = paragraph.rfind("\n", 0, limit)
+        while units(paragraph) > limit:
+            end = fitting(paragraph, limit)
+            cut = paragraph.rfind("\n", 0, end)
             if cut <= 0:
-                cut = paragraph.rfind(" ", 0, limit)
+                cut = paragraph.rfind(" ", 0, end)
             if cut <= 0:
-                cut = limit
+                cut = end
                 amp = paragraph.rfind("&", cut - 8, cut)  # not inside an escaped "&amp;"
                 if amp > 0 and ";" not in paragraph[amp:cut]:
                     cut = amp
@@ -221,7 +223,7 @@ def history_keyboard(
 
 
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut(text, limit)
 
 
 def organisation_summary(t: Translator, organisation: Organisation, sectors: list[Sector]) -> str:
@@ -351,5 +353,5 @@ def figure_lines(t: Translator, figures: Figures, sectors: list[Sector]) -> list
 
 
 def digest_offer_button(t: Translator, sector: Sector) -> list[tuple[str, str]]:
-    label = t.gettext("📬 Weekly digest: {sector}").format(sector=sector.name(t.locale)[:30])
+    label = t.gettext("📬 Weekly digest: {sector}").format(sector=cut(sector.name(t.locale), 30))
     return [(label, f"fol:quick:{sector.id}")]

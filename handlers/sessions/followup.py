@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot.context import PactContext
 from bot.i18n import N_
+from bot.measure import cut
 from bot.services.errors import NotAllowed
 from bot.services.intentions import check_progress_text
 from handlers.kit.common import (
@@ -35,7 +36,9 @@ async def _begin_next(update: Update, context: PactContext, draft: Draft) -> str
 
 
 async def _ask_next_intention(context: PactContext, draft: Draft) -> Question:
-    rows = [[(title[:60], f"next:pick:{intention_id}")] for intention_id, title in draft["choices"]]
+    rows = [
+        [(cut(title, 60), f"next:pick:{intention_id}")] for intention_id, title in draft["choices"]
+    ]
     return context.i18n.gettext("For which intention is this a progress update?"), rows
 
 

@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import PactContext
+from bot.measure import cut
 from bot.services.errors import Invalid
 from handlers.kit.common import (
     answer,
@@ -64,7 +65,7 @@ async def sessions(update: Update, context: PactContext) -> None:
                     invited=item.invited,
                 )
             )
-            rows.append([(item.session.title[:40], f"ses:open:{item.session.id}")])
+            rows.append([(cut(item.session.title, 40), f"ses:open:{item.session.id}")])
         if not upcoming:
             items.append(t.gettext("None yet. /newsession schedules one."))
         text, shown = within_budget(t, [t.gettext("<b>Upcoming sessions</b>")], items, "\n\n")
