@@ -4,10 +4,13 @@ second member approves a big one, a restart sends nobody anything twice."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import time
 from pathlib import Path
 
+from bot.services.organisations import OrganisationDraft
 from tests.conftest import OWNER_ID
 from tests.flows import EDUCATION, endorse, open_campaign, register
 from tests.harness import FakeClock, Harness, Person, alerts, texts
@@ -68,8 +71,9 @@ async def test_a_french_and_dutch_broadcast_to_education_reaches_all_but_the_one
     await harness.tap(TEAM, "bc:audience:sectors")
     await harness.tap(TEAM, f"bc:sector:{EDUCATION}")
     review = texts(await harness.tap(TEAM, "bc:sector:done"))[-1]
-    assert "3 recipients (those who blocked the bot left out), about 1 min at 25 a second." in (
-        review
+    assert (
+        "3 recipients (those who blocked the bot left out): less than a minute at 25 a second."
+        in (review)
     )
     assert "French: 1, own text" in review and "English: 1, the Dutch text" in review
     # A preview in each language, and a test to oneself, as the recipients see them.
@@ -99,9 +103,7 @@ async def test_a_french_and_dutch_broadcast_to_education_reaches_all_but_the_one
     assert to(en, sent) == [] and to(work, sent) == []
     await status_job(harness)
     status = status_of(harness)
-    assert status.text == (
-        "<b>Broadcast 1</b> · sent\n2 sent · 1 blocked the bot · 0 failed · 0 to go"
-    )
+    assert status.text == ("<b>Broadcast 1</b> · sent\n2 sent · 1 blocked the bot · 0 failed")
     calls = await harness.tap(TEAM, "bcv:csv:1")
     [document] = [c for c in calls if c.method == "sendDocument"]
     content = document.files["document"]
@@ -199,9 +201,8 @@ async def test_cancel_stops_what_was_not_sent_and_a_late_cancel_is_refused(
     await harness.tap(TEAM, "bc:ok:")
     await harness.tap(TEAM, "bcv:cancel:1")
     calls = await harness.tap(TEAM, "bcv:cancelok:1")
-    assert "<b>Broadcast 1</b> · cancelled\n0 sent · 0 blocked the bot · 0 failed · 0 to go" in (
-        texts(calls)
-    )
+    final = "<b>Broadcast 1</b> · cancelled\n0 sent · 0 blocked the bot · 0 failed · 4 not sent "
+    assert final + "(cancelled)" in texts(calls)
     sent = await harness.dispatch()
     assert all(to(p, sent) == [] for p in (nl, fr, en, work))
     calls = await harness.press(TEAM, "bcv:cancelok:1")
@@ -234,7 +235,7 @@ async def test_a_restart_in_the_middle_sends_nobody_anything_twice(harness: Harn
     for person in people:
         assert len(to(person, first + second)) == 1, person
     await status_job(harness)
-    assert "4 sent · 0 blocked the bot · 0 failed · 0 to go" in status_of(harness).text
+    assert "4 sent · 0 blocked the bot · 0 failed" in status_of(harness).text
 
 
 async def test_a_big_broadcast_waits_for_a_second_member(tmp_path: Path, clock: FakeClock) -> None:
@@ -308,3 +309,101 @@ async def test_organisations_that_have_not_endorsed_and_a_forged_session(
     await harness.send(TEAM, "/admin")
     listing = texts(await harness.tap(TEAM, "adm:broadcasts:"))[-1]
     assert "<b>Broadcast 1</b> · sending" in listing or "<b>Broadcast 1</b> · sent" in listing
+
+
+class _RealTime:
+    """The sending pace on the real clock: sends wait for their turn for real."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+        self.sleep = asyncio.sleep
+        self.monotonic = time.monotonic
+
+
+async def test_a_cancel_under_a_slow_limit_is_exact_in_status_csv_and_export(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The issue's "done when": 28 recipients at 2 a second, cancelled while messages wait
+    for their turn. Nothing arrives after "stopped", and the status (both messages), the
+    CSV of who was not reached and the export all say what arrived."""
+    h = Harness(
+        tmp_path / "pact.sqlite3", clock, {"ADMIN_IDS": str(OWNER_ID), "BROADCAST_RATE": "2"}
+    )
+    h.time = _RealTime()  # type: ignore[assignment]
+    await h.start()
+    try:
+        services = h.application.services
+        people = [Person(9000 + n, ("nl", "fr", "en")[n % 3]) for n in range(28)]
+        for n, person in enumerate(people):
+            await services.people.greet(person.id, person.language_code)
+            await services.organisations.register(
+                person.id, "Contact", OrganisationDraft(f"Organisatie {n}", EDUCATION)
+            )
+        await h.dispatch()  # the digest offers and the like, before the broadcast
+        await write(h)
+        await h.tap(TEAM, "bc:audience:contacts")
+        await h.tap(TEAM, "bc:ok:")
+        status_id = status_of(h).message_id
+
+        def arrived() -> list[Call]:
+            return [
+                c
+                for c in h.request.calls
+                if c.method == "sendMessage"
+                and c.chat_id != TEAM.id
+                and c.text.startswith(("Beste partners", "Chers partenaires"))
+            ]
+
+        three_went = asyncio.Event()
+
+        async def on_the_way_back(call: Call) -> None:
+            if call.text.startswith(("Beste partners", "Chers partenaires")):
+                delivered.append(call)
+                if len(delivered) == 3:
+                    three_went.set()
+
+        delivered: list[Call] = []
+        h.request.on_the_way_back = on_the_way_back
+        sending = asyncio.create_task(h.dispatch())
+        await three_went.wait()
+        await h.tap(TEAM, "bcv:cancel:1")
+        calls = await h.tap(TEAM, "bcv:cancelok:1")
+        shown_then = len(arrived())
+        final, on_status = [c.text for c in calls if "cancelled" in c.text]
+        assert on_status == final  # the confirmation and the status message alike
+        await sending
+        await h.dispatch()
+        assert len(arrived()) == shown_then, "nothing arrives after the team saw it stopped"
+        got = len({c.chat_id for c in arrived()})
+        assert got == shown_then < 28
+        head, counts = final.split("\n")
+        assert head == "<b>Broadcast 1</b> · cancelled"
+        assert counts == (
+            f"{got} sent · 0 blocked the bot · 0 failed · {28 - got} not sent (cancelled)"
+        )
+        # The status message itself ends there too, without the Cancel button.
+        [status] = [c for c in h.request.messages(TEAM.id) if c.message_id == status_id][-1:]
+        assert status.text == final and "bcv:cancel:1" not in status.button_data
+        await status_job(h)
+        assert [c for c in h.request.messages(TEAM.id) if c.message_id == status_id][-1] == status
+        # Who was not reached: everyone else, once each.
+        calls = await h.tap(TEAM, "bcv:csv:1")
+        [document] = [c for c in calls if c.method == "sendDocument"]
+        content = document.files["document"].decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(content), delimiter=";"))[1:]
+        assert len(rows) == 28 - got and {r[1] for r in rows} == {"not sent: cancelled"}
+        assert {int(r[0]) for r in rows} == {p.id for p in people} - {c.chat_id for c in arrived()}
+        # The export adds up to the recipients.
+        await h.send(TEAM, "/admin")
+        await h.tap(TEAM, "adm:exports:")
+        calls = await h.tap(TEAM, "adm:export:broadcasts")
+        [export] = [c for c in calls if c.method == "sendDocument"]
+        header, row = list(
+            csv.reader(io.StringIO(export.files["document"].decode("utf-8-sig")), delimiter=";")
+        )
+        line = dict(zip(header, row, strict=True))
+        assert line["Recipients"] == "28" and line["Sent"] == str(got)
+        assert line["Cancelled"] == str(28 - got) and line["Waiting"] == "0"
+    finally:
+        await h.stop()
+    assert h.telegram_refusals() == []

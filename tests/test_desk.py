@@ -65,11 +65,12 @@ async def test_the_desk_opens_every_team_view(harness: Harness) -> None:
         # The view comes below; the menu stays as it was, for the next.
         assert not [c for c in calls if c.method.startswith("edit")], view
         assert set(menu) <= set(harness.buttons(TEAM))
-    assert {"bc:start:", "adm:exports:", "adm:log:0.-.0", "adm:go:moderate"} <= set(menu)
-    # A broadcast starts from the desk.
-    await harness.send(TEAM, "/admin")
-    calls = await harness.tap(TEAM, "bc:start:")
+    assert {"bc:start:menu", "adm:exports:", "adm:log:0.-.0", "adm:go:moderate"} <= set(menu)
+    # A broadcast starts from the desk, and the desk's menu keeps all its buttons.
+    [desk] = [c for c in await harness.send(TEAM, "/admin") if c.method == "sendMessage"]
+    calls = await harness.tap(TEAM, "bc:start:menu")
     assert "Write the message in Dutch" in texts(calls)[-1]
+    assert not [c for c in calls if c.message_id == desk.message_id], "the menu is untouched"
 
 
 async def test_the_desk_is_for_the_team_only(harness: Harness) -> None:

@@ -551,7 +551,7 @@ async def test_the_team_previews_as_a_reader_would_get_it_and_sends_now_with_a_r
     calls = await harness.tap(TEAM, f"dig:send:fr.{1 << EDUCATION:x}")
     assert texts(calls)[-1] == (
         "Send the digest now to 3 recipients? Each gets what happened since their last digest;"
-        " at 25 messages a second it takes about 1 min."
+        " at 25 messages a second it takes less than a minute."
     )
     calls = await harness.tap(TEAM, "dig:sendok:")
     assert "3 digests queued." in harness.last_text(TEAM)

@@ -31,7 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.botapi import PactBot
 from bot.delivery.kinds import BULK, NOTICE, Kind, Kinds, Parts, Skip
 from bot.delivery.limiter import retry_after
-from bot.delivery.outbox import START, Due
+from bot.delivery.outbox import START, Due, Outbox
 from bot.delivery.pace import BULK_SEND, Pace
 from bot.i18n import translator
 
@@ -173,11 +173,36 @@ class Dispatcher:
     ) -> str | None:
         """Send the parts not sent yet, each in its turn. When one cannot go, the row
         remembers how many went, so the next attempt goes on from there."""
+        gate = _Gate(self._services.outbox, message)
+        try:
+            return await self._send_parts(bot, message, parts, paid, report, blocked, gate)
+        finally:
+            gate.close()  # after the mark is on disk: a stopped batch's report is final
+
+    async def _send_parts(
+        self,
+        bot: PactBot,
+        message: Due,
+        parts: Parts,
+        paid: bool,
+        report: Report,
+        blocked: set[int],
+        gate: _Gate,
+    ) -> str | None:
         outbox = self._services.outbox
         done = message.parts_sent
         try:
             for part in parts[done:]:
                 await self.pace.bulk(paid=paid, chat=message.chat_id)
+                # The last moment before the request: a batch stopped meanwhile sends nothing
+                # more (a broadcast cancelled while this row waited for its turn).
+                if not gate.open():
+                    if done:
+                        await outbox.sent(message, unconfirmed="stopped after a part")
+                    else:
+                        await outbox.skipped(message, "stopped before its turn")
+                    report.skipped += 1
+                    return None
                 await bot.deliver(message.chat_id, part, paid=paid)
                 done += 1
         except RetryAfter as error:
@@ -220,6 +245,24 @@ class Dispatcher:
         else:
             report.retried += 1
         return again
+
+
+class _Gate:
+    """A row's passage past the last check before its request (`Outbox.may_send`)."""
+
+    def __init__(self, outbox: Outbox, message: Due) -> None:
+        self._outbox = outbox
+        self._message = message
+        self._passed = False
+
+    def open(self) -> bool:
+        if not self._passed:
+            self._passed = self._outbox.may_send(self._message)
+        return self._passed
+
+    def close(self) -> None:
+        if self._passed:
+            self._outbox.sent_or_not(self._message)
 
 
 class _Run:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,7 @@ class Due:
     superseded: bool
     position: tuple[str, int]  # where it stands in the queue: (due_at, id)
     parts_sent: int = 0  # of a message in several parts, how many went already
+    batch: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ def _due(row: Row) -> Due:
         superseded=bool(row["superseded"]),
         position=(row["due_at"], row["id"]),
         parts_sent=row["parts_sent"],
+        batch=row["batch"],
     )
 
 
@@ -143,6 +146,11 @@ class Outbox:
         self.wake: Callable[[], None] = lambda: None  # the app sets it: run the dispatcher
         self._marks: list[_Mark] = []
         self._writer: asyncio.Task[None] | None = None
+        # Batches stopped while this process runs, and the sends of each batch that are
+        # between the last check and their mark on disk (see `stop` and `settled`).
+        self._stopped: set[str] = set()
+        self._in_flight: Counter[str] = Counter()
+        self._quiet = asyncio.Event()
 
     # -- queueing -------------------------------------------------------------------------
 
@@ -186,6 +194,38 @@ class Outbox:
     def void_in(self, tx: Tx, subject: str, kinds: Sequence[str]) -> None:
         """The same, inside a `Database.unit`."""
         outbox.void_in(tx, subject, kinds, to_db(self._clock.now()))
+
+    # -- stopping a batch exactly ---------------------------------------------------------
+
+    def stop(self, batch: str) -> None:
+        """After its rows were voided: no send of `batch` starts any more, not even one
+        that had its row in hand and was waiting for its turn."""
+        self._stopped.add(batch)
+
+    def may_send(self, message: Due) -> bool:
+        """Checked at the last moment before a request: whether the row's batch still goes.
+        When it does, the send counts as under way until `sent_or_not`."""
+        if message.batch is None:
+            return True
+        if message.batch in self._stopped:
+            return False
+        self._in_flight[message.batch] += 1
+        return True
+
+    def sent_or_not(self, message: Due) -> None:
+        """The send of a row `may_send` let go is over and its mark is on disk."""
+        if message.batch is None:
+            return
+        self._in_flight[message.batch] -= 1
+        if self._in_flight[message.batch] <= 0:
+            del self._in_flight[message.batch]
+            self._quiet.set()
+
+    async def settled(self, batch: str) -> None:
+        """Wait until no send of `batch` is under way: after `stop`, its report is final."""
+        while self._in_flight.get(batch, 0) > 0:
+            self._quiet.clear()
+            await self._quiet.wait()
 
     # -- what is due ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ Cancelling voids what was not sent yet."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +30,36 @@ TEXT_LIMIT = 4096  # what Telegram takes in one message; the text is sent as typ
 LABEL_LIMIT = 40
 BUTTONS_MOST = 3
 ANSWERS = ("all", "yes", "yes_maybe")
+LANGUAGES = ("nl", "fr", "en")  # the order of a button's labels
+
+
+@dataclass(frozen=True, slots=True)
+class LinkButton:
+    """A link under the broadcast: its label in each language (Dutch for a language
+    without one) and the address it opens."""
+
+    labels: dict[str, str]
+    url: str
+
+    def label(self, locale: str) -> str:
+        return self.labels.get(locale) or self.labels["nl"]
+
+    def stored(self) -> list[Any]:
+        """As kept in the draft and the table: [Dutch label, address, {other labels}]."""
+        others = {k: v for k, v in self.labels.items() if k != "nl"}
+        return [self.labels["nl"], self.url, *([others] if others else [])]
+
+    @classmethod
+    def of(cls, stored: Sequence[Any]) -> LinkButton:
+        labels = {"nl": str(stored[0]), **(stored[2] if len(stored) > 2 else {})}
+        return cls(labels, str(stored[1]))
 
 
 @dataclass(frozen=True, slots=True)
 class Broadcast:
     id: int
     texts: dict[str, str]
-    buttons: tuple[tuple[str, str], ...]  # (label, address) of each link button
+    buttons: tuple[LinkButton, ...]
     audience: dict[str, Any]
     recipients: int
     state: str  # waiting, sending, done, cancelled
@@ -63,20 +87,25 @@ def check_text(text: str) -> str:
     return cleaned
 
 
-def check_buttons(text: str) -> list[list[str]]:
+def check_buttons(text: str) -> list[list[Any]]:
     """One button a line, "Label | https://…": its label and the address it opens (three
-    at most)."""
+    at most). Labels per language come before the address, Dutch first:
+    "Lees meer | En savoir plus | Read more | www.example.be"."""
     found = []
     for line in [line for line in text.splitlines() if line.strip()]:
-        label, bar, address = line.partition("|")
-        label = " ".join(label.split())
-        if not bar or not label or not address.strip():
+        *labels, address = [" ".join(part.split()) for part in line.split("|")]
+        if not labels or not all(labels) or not address or len(labels) > len(LANGUAGES):
             raise Invalid(
-                N_("Write the button as: label | address, like: Read more | www.example.be")
+                N_(
+                    "Write the button as: label | address, like: Read more | www.example.be "
+                    "(or a label per language: Lees meer | En savoir plus | Read more | "
+                    "www.example.be)"
+                )
             )
-        if units(label) > LABEL_LIMIT:
+        if any(units(label) > LABEL_LIMIT for label in labels):
             raise Invalid(N_("Keep the button's label under 40 characters."))
-        found.append([label, validation.website(address)])
+        button = LinkButton(dict(zip(LANGUAGES, labels, strict=False)), validation.website(address))
+        found.append(button.stored())
     if not found:
         raise Invalid(N_("Write the button as: label | address, like: Read more | www.example.be"))
     if len(found) > BUTTONS_MOST:
@@ -195,6 +224,10 @@ class Broadcasts:
             audit.record_in(tx, actor_id, "broadcast.cancel", {"broadcast_id": broadcast_id}, now)
 
         await self._db.unit(work)
+        # Not one message more: sends that waited for their turn stop at it, and the ones
+        # already under way are waited for, so the report shown now is final.
+        self._outbox.stop(batch_of(broadcast_id))
+        await self._outbox.settled(batch_of(broadcast_id))
         return await self.get(broadcast_id)
 
     async def finish_if_done(self, broadcast_id: int, report: BatchReport) -> bool:
@@ -281,7 +314,7 @@ def _broadcast(row: Row) -> Broadcast:
     return Broadcast(
         id=row["id"],
         texts=json.loads(row["texts"]),
-        buttons=tuple((label, url) for label, url in buttons),
+        buttons=tuple(LinkButton.of(b) for b in buttons),
         audience=json.loads(row["audience"]),
         recipients=row["recipients"],
         state=row["state"],

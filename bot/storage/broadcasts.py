@@ -128,6 +128,7 @@ async def unreached(conn: aiosqlite.Connection, batch: str) -> list[Row]:
     return await many(
         conn,
         "SELECT recipient_id, state, last_error FROM outbox"
-        " WHERE batch = ? AND state IN ('blocked', 'failed', 'void') ORDER BY recipient_id",
+        " WHERE batch = ? AND state IN ('blocked', 'failed', 'void', 'skipped')"
+        " ORDER BY recipient_id",
         (batch,),
     )

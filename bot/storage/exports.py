@@ -47,7 +47,7 @@ _QUERIES = {
         " count(CASE WHEN m.state = 'sent' THEN 1 END) AS sent,"
         " count(CASE WHEN m.state = 'blocked' THEN 1 END) AS blocked,"
         " count(CASE WHEN m.state = 'failed' THEN 1 END) AS failed,"
-        " count(CASE WHEN m.state = 'void' THEN 1 END) AS cancelled,"
+        " count(CASE WHEN m.state IN ('void', 'skipped') THEN 1 END) AS cancelled,"
         " count(CASE WHEN m.state = 'pending' THEN 1 END) AS pending"
         " FROM broadcast b LEFT JOIN outbox m ON m.batch = 'broadcast:' || b.id"
         " GROUP BY b.id ORDER BY b.id"

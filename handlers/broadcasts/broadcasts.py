@@ -9,7 +9,6 @@ Buttons: the flow's own `bc:…`; after it, `bcv:cancel|cancelok|approve|csv:<id
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from telegram import Update
@@ -20,11 +19,13 @@ from bot.context import PactContext
 from bot.delivery.kinds import Document
 from bot.i18n import N_, translator
 from bot.measure import cut
-from bot.services.broadcasts import Broadcast, check_buttons, check_text
+from bot.services.broadcasts import Broadcast, LinkButton, check_buttons, check_text
 from bot.services.errors import NotAllowed
 from handlers.broadcasts.messages import (
     AUDIENCE_NAMES,
+    LANGUAGE_NAMES,
     audience_text,
+    button_lines,
     message,
     status_buttons,
     status_text,
@@ -43,10 +44,9 @@ from handlers.kit.common import (
 )
 from handlers.kit.exports import csv_bytes
 from handlers.kit.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
-from handlers.kit.render import within_budget
+from handlers.kit.render import sending_time, within_budget
 
 _LOGGER = logging.getLogger(__name__)
-LANGUAGE_NAMES = {"nl": N_("Dutch"), "fr": N_("French"), "en": N_("English")}
 SESSIONS_SHOWN = 8
 
 
@@ -60,7 +60,7 @@ def _draft_broadcast(draft: Draft) -> Broadcast:
     return Broadcast(
         id=0,
         texts={k: draft[k] for k in SUPPORTED_LOCALES if draft.get(k)},
-        buttons=tuple((label, url) for label, url in draft.get("button") or []),
+        buttons=tuple(LinkButton.of(b) for b in draft.get("button") or []),
         audience=_spec(draft),
         recipients=0,
         state="sending",
@@ -168,7 +168,6 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
     services = context.services
     counts = await services.broadcasts.count(context.person, _spec(draft))
     total = sum(counts.values())
-    seconds = total / services.settings.broadcast_rate
     sectors = {s.id: s.name(t.locale) for s in await services.sectors.all()}
     lines = [
         t.gettext("<b>Check and send</b>"),
@@ -176,14 +175,12 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
             audience=audience_text(t, _draft_broadcast(draft), sectors)
         ),
         t.ngettext(
-            "{n} recipient (those who blocked the bot left out), about {minutes} min at "
-            "{rate} a second.",
-            "{n} recipients (those who blocked the bot left out), about {minutes} min at "
-            "{rate} a second.",
+            "{n} recipient (those who blocked the bot left out): {time} at {rate} a second.",
+            "{n} recipients (those who blocked the bot left out): {time} at {rate} a second.",
             total,
         ).format(
             n=t.number(total),
-            minutes=t.number(max(1, math.ceil(seconds / 60))),
+            time=sending_time(t, total, services.settings.broadcast_rate),
             rate=t.number(services.settings.broadcast_rate),
         ),
     ]
@@ -196,8 +193,7 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
                 which=t.gettext("own text") if own else t.gettext("the Dutch text"),
             )
         )
-    for label, url in draft.get("button") or []:
-        lines.append(t.gettext("Button: {label} → {url}").format(label=esc(label), url=esc(url)))
+    lines += button_lines(t, _draft_broadcast(draft))
     if services.broadcasts.needs_approval(total):
         lines.append(t.gettext("Above the limit: a second team member approves it first."))
     lines += ["", esc(cut(draft["nl"], 300))]
@@ -280,7 +276,7 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
 BROADCAST = Flow(
     name="bc",
     command="broadcast",
-    entry_pattern=r"^bc:start:$",  # from the desk
+    entry_pattern=r"^bc:start:(menu)?$",  # from the desk's menu, or the list of broadcasts
     begin=_begin,
     finish=_finish,
     steps=(
@@ -312,7 +308,9 @@ BROADCAST = Flow(
             ask(
                 N_(
                     "Buttons under the message that open a link? Write: label | address, "
-                    "like: Read more | www.example.be, one a line (three at most). Or Skip."
+                    "like: Read more | www.example.be, one a line (three at most). A label "
+                    "per language goes before the address, Dutch first: Lees meer | En savoir "
+                    "plus | Read more | www.example.be. Or Skip."
                 )
             ),
             on_text=keep("button", check_buttons),
@@ -361,19 +359,24 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await show(update, context, t.gettext("Nothing was changed."))
     elif action == "cancelok":
         found = await services.broadcasts.cancel(person_id, broadcast_id)
-        report = await services.broadcasts.report(broadcast_id)
+        report = await services.broadcasts.report(broadcast_id)  # final: nothing goes after
         await show(update, context, status_text(t, found, report), status_buttons(t, found))
+        await _final_status(update, context, found)
     elif action == "approve":
         found = await services.broadcasts.approve(person_id, broadcast_id)
         await answer(update, context, t.gettext("Approved: it goes now."))
-        report = await services.broadcasts.report(broadcast_id)
-        await show(update, context, status_text(t, found, report))
+        text = t.gettext(
+            "<b>Broadcast {id}</b> · approved by you. It is being sent: its status shows on the "
+            "message of who wrote it, and in /admin → Broadcasts sent."
+        ).format(id=found.id)
+        await show(update, context, text)
     elif action == "csv":
         rows = await services.broadcasts.unreached(person_id, broadcast_id)
         reasons = {
             "blocked": t.gettext("blocked the bot"),
             "failed": t.gettext("Telegram refused it"),
             "void": t.gettext("not sent: cancelled"),
+            "skipped": t.gettext("not sent: cancelled"),
         }
         content = csv_bytes(
             [t.gettext("Telegram user id"), t.gettext("Why"), t.gettext("Telegram's answer")],
@@ -390,6 +393,31 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         )
     else:
         raise no_longer_valid()
+
+
+async def _final_status(update: Update, context: PactContext, broadcast: Broadcast) -> None:
+    """The status message of a stopped broadcast shows where it ended, without live
+    buttons (the job only edits broadcasts that are still going)."""
+    if broadcast.status_chat is None or broadcast.status_message is None:
+        return
+    pressed = update.callback_query.message if update.callback_query else None
+    if pressed is not None and (pressed.chat.id, pressed.message_id) == (
+        broadcast.status_chat,
+        broadcast.status_message,
+    ):
+        return  # the press was on the status message itself: shown already
+    t = await context.translator_of(broadcast.status_chat)
+    report = await context.services.broadcasts.report(broadcast.id)
+    try:
+        await context.bot.edit_text(
+            broadcast.status_chat,
+            broadcast.status_message,
+            status_text(t, broadcast, report),
+            status_buttons(t, broadcast),
+        )
+    except BadRequest as error:  # deleted by the team member
+        _LOGGER.info("broadcast %s: status not edited: %s", broadcast.id, error.message)
+    _shown(context).pop(broadcast.id, None)
 
 
 async def refresh_status(context: PactContext) -> None:

@@ -63,7 +63,8 @@ def _menu(t: Translator, views: dict[str, DeskView]) -> tuple[str, dict[str, obj
     names = [k for k in listed if k in views and views[k].below]
     buttons = [(t.gettext(views[k].label), f"adm:go:{k}") for k in names]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    broadcasts = [(t.gettext("📣 New broadcast"), "bc:start:")] if "broadcasts" in views else []
+    # `:menu`: the flow it starts leaves the button on the menu (a menu stays whole).
+    broadcasts = [(t.gettext("📣 New broadcast"), "bc:start:menu")] if "broadcasts" in views else []
     if "broadcasts" in views:
         broadcasts.append((t.gettext(views["broadcasts"].label), "adm:broadcasts:"))
     rows += [

@@ -8,7 +8,6 @@ as a bit mask in hexadecimal (0: every sector)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from telegram import Update
 
@@ -30,7 +29,7 @@ from handlers.kit.common import (
     show,
     user_id_of,
 )
-from handlers.kit.render import moment, report_line
+from handlers.kit.render import moment, report_line, sending_time
 
 LANGUAGE_LABELS = {"nl": "NL", "fr": "FR", "en": "EN"}
 MESSAGES_PER_DIGEST = 3  # a chart and one or two messages of text (3.1 on bench/digest.py)
@@ -132,17 +131,17 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await _preview(update, context, translator(locale, t.tz), chosen)
     elif action == "send":
         recipients = await services.digests.recipients()
-        seconds = recipients * MESSAGES_PER_DIGEST / services.settings.broadcast_rate
+        rate = services.settings.broadcast_rate
         question = t.ngettext(
             "Send the digest now to {n} recipient? Each gets what happened since their last "
-            "digest; at {rate} messages a second it takes about {minutes} min.",
+            "digest; at {rate} messages a second it takes {time}.",
             "Send the digest now to {n} recipients? Each gets what happened since their last "
-            "digest; at {rate} messages a second it takes about {minutes} min.",
+            "digest; at {rate} messages a second it takes {time}.",
             recipients,
         ).format(
             n=t.number(recipients),
-            rate=t.number(services.settings.broadcast_rate),
-            minutes=t.number(max(1, math.ceil(seconds / 60))),
+            rate=t.number(rate),
+            time=sending_time(t, recipients * MESSAGES_PER_DIGEST, rate),
         )
         buttons = [
             [(t.gettext("📤 Yes, send now"), "dig:sendok:")],

@@ -389,9 +389,12 @@ class Flow:
 
 async def _spend(update: Update, context: PactContext) -> None:
     """A button that starts a flow leaves its message (the rest stays): pressed again, it
-    would start the flow over."""
+    would start the flow over. A menu's button (`…:menu`) stays: the menu is for the next
+    choice too."""
     query = update.callback_query
     if query is None or not isinstance(query.message, Message):
+        return
+    if (query.data or "").endswith(":menu"):
         return
     markup = query.message.reply_markup
     if markup is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from bot.botapi import Markup, shown_length
 from bot.delivery.outbox import BatchReport
@@ -355,3 +356,11 @@ def figure_lines(t: Translator, figures: Figures, sectors: list[Sector]) -> list
 def digest_offer_button(t: Translator, sector: Sector) -> list[tuple[str, str]]:
     label = t.gettext("📬 Weekly digest: {sector}").format(sector=cut(sector.name(t.locale), 30))
     return [(label, f"fol:quick:{sector.id}")]
+
+
+def sending_time(t: Translator, messages: int, rate: float) -> str:
+    """How long `messages` take at `rate` a second, as the team reads it before sending."""
+    seconds = messages / rate if rate else 0.0
+    if seconds < 60:
+        return t.gettext("less than a minute")
+    return t.gettext("about {minutes} min").format(minutes=t.number(math.ceil(seconds / 60)))
