@@ -162,7 +162,13 @@ async def test_bad_input_is_refused_with_what_to_do_and_the_text_is_kept(
     assert "That is not a web address" in texts(calls)[0]
     calls = await harness.send(TEAM, "\n".join(f"Link {n} | www.example.be/{n}" for n in range(4)))
     assert "Three buttons at the most" in texts(calls)[0]
-    await harness.send(TEAM, "Lees meer | www.vlaanderen.be/integratiepact\nAgenda | agenda.be")
+    calls = await harness.send(TEAM, "nl | fr | en | de | www.example.be")
+    assert "a label per language" in texts(calls)[0]
+    await harness.send(
+        TEAM,
+        "Lees meer | En savoir plus | Read more | www.vlaanderen.be/integratiepact\n"
+        "Agenda | agenda.be",
+    )
     await harness.tap(TEAM, "bc:audience:sectors")
     calls = await harness.press(
         TEAM, "bc:sector:done", harness.request.messages(TEAM.id)[-1].message_id or 0
@@ -257,12 +263,21 @@ async def test_a_big_broadcast_waits_for_a_second_member(tmp_path: Path, clock: 
         assert all(to(p, asked) == [] for p in people)
         [request] = to(second, asked)
         assert request.button_data == ["bcv:approve:1", "bcv:cancel:1"]
+        # The approver reads what everyone will get: the audience and every language.
+        assert "Aan: Alle contactpersonen van organisaties" in request.text
+        assert "<b>Nederlands</b>\nBeste partners" in request.text
+        assert f"<b>Frans</b>\n{FR_TEXT}" in request.text
+        assert "<b>Engels</b>\n(de Nederlandse tekst)" in request.text
         # The writer cannot approve their own; a stranger cannot at all.
         calls = await h.press(TEAM, "bcv:approve:1")
         assert alerts(calls) == ["A second team member approves it, not the one who wrote it."]
         calls = await h.press(people[0], "bcv:approve:1")
         assert alerts(calls) == ["Dit commando is voor het pactteam."]
-        await h.tap(second, "bcv:approve:1")
+        approved = await h.tap(second, "bcv:approve:1")
+        # The approver's copy ends in a final state: no counts that stay behind, no buttons.
+        [copy] = [c for c in approved if c.method == "editMessageText"]
+        assert copy.text.startswith("<b>Rondzendbericht 1</b> · door jou goedgekeurd.")
+        assert copy.button_data == []
         calls = await h.press(second, "bcv:approve:1")  # twice: once is enough
         assert alerts(calls) == ["Dat rondzendbericht werd al goedgekeurd of stopgezet."]
         sent = await h.dispatch()
@@ -407,3 +422,24 @@ async def test_a_cancel_under_a_slow_limit_is_exact_in_status_csv_and_export(
     finally:
         await h.stop()
     assert h.telegram_refusals() == []
+
+
+async def test_each_reader_gets_the_link_buttons_in_their_language(harness: Harness) -> None:
+    nl, fr, en, _work = await education(harness)
+    await harness.send(TEAM, "/broadcast")
+    await harness.send(TEAM, NL_TEXT)
+    await harness.tap(TEAM, "bc:skip:")
+    await harness.tap(TEAM, "bc:skip:")
+    await harness.send(
+        TEAM, "Lees meer | En savoir plus | Read more | www.example.be\nAgenda | agenda.be"
+    )
+    review = texts(await harness.tap(TEAM, "bc:audience:contacts"))[-1]
+    assert "Button: Lees meer / En savoir plus / Read more → https://www.example.be" in review
+    await harness.tap(TEAM, "bc:ok:")
+    sent = await harness.dispatch()
+    for person, label in ((nl, "Lees meer"), (fr, "En savoir plus"), (en, "Read more")):
+        [message] = to(person, sent)
+        assert message.buttons == [
+            [(label, "https://www.example.be")],
+            [("Agenda", "https://agenda.be")],  # one label: the same for everyone
+        ], person
