@@ -86,12 +86,19 @@ async def open_campaign(
     texts: tuple[str, ...] = (OPINION_NL, OPINION_FR),
     deadline: str = "10/12/2026 17:00",
     open_it: bool = True,
+    titles: tuple[str | None, str | None] = (None, None),
 ) -> int:
-    """/campaigns → a new campaign with its texts (Dutch, then French and English or
-    skipped), the default caps, saved and (`open_it`) opened; its id."""
+    """/campaigns → a new campaign with its Dutch title (and French and English ones, or
+    skipped), its texts (Dutch, then French and English or skipped), the default caps,
+    saved and (`open_it`) opened; its id."""
     await h.send(team, "/campaigns")
     await h.tap(team, "cmp:start:")
     await h.send(team, title)
+    for other in titles:
+        if other:
+            await h.send(team, other)
+        else:
+            await h.tap(team, "cmp:skip:")
     for locale, text in zip(("nl", "fr", "en"), (*texts, "", ""), strict=False):
         if text:
             await h.send(team, text)

@@ -74,3 +74,17 @@ def test_english_says_english_dutch_says_dutch() -> None:
     msgid = "From now on I speak English with you. Type /help to see what I can do."
     assert _forms(_catalog("nl")[msgid].string)[0].startswith("Vanaf nu spreek ik Nederlands")
     assert _forms(_catalog("fr")[msgid].string)[0].startswith("Désormais, je vous parle en")
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """`pybabel extract` does not look inside f-strings: a message there is never
+    translated (the published opinion's headings were English in every language)."""
+    hidden = re.compile(r"""\bf(["']).*\{[^}]*\b(?:gettext|ngettext|N_)\(\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("bot", "handlers")
+        for path in (ROOT / folder).rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert found == []

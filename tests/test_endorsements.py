@@ -144,8 +144,10 @@ async def test_a_campaign_from_opening_to_publication(harness: Harness, locale: 
     await h.send(first, NINE_LINES.replace("Regel 9", "Slot"))
     await h.tap(first, "end:ok:")
     assert (await endorsement_row(h, first) or {})["state"] == "submitted"
-    for _ in range(3):  # the second's, the third's, the first's again: the oldest first
-        await moderate(h, approve=True)
+    # The second's and the third's paragraphs are not to be published: they wait for nobody.
+    assert (await endorsement_row(h, second) or {})["state"] == "approved"
+    assert (await endorsement_row(h, third) or {})["state"] == "approved"
+    await moderate(h, approve=True)  # the first's again
     assert "No paragraphs are waiting" in h.last_text(TEAM)
     to(first, await h.dispatch())
 
@@ -254,6 +256,8 @@ async def test_a_deadline_in_the_past_is_refused_and_the_rest_kept(harness: Harn
     await h.send(TEAM, "/campaigns")
     await h.tap(TEAM, "cmp:start:")
     await h.send(TEAM, "Samen sterker")
+    await h.send(TEAM, "Plus forts ensemble")  # the French title
+    await h.tap(TEAM, "cmp:skip:")  # no English title: English readers see the Dutch one
     await h.send(TEAM, OPINION_NL)
     await h.tap(TEAM, "cmp:text:nl")
     await h.tap(TEAM, "cmp:skip:")
@@ -620,6 +624,8 @@ async def test_a_long_text_comes_in_parts_or_as_a_file_and_is_shown_split(
     await h.send(TEAM, "/campaigns")
     await h.tap(TEAM, "cmp:start:")
     await h.send(TEAM, "Een lang advies")
+    await h.tap(TEAM, "cmp:skip:")
+    await h.tap(TEAM, "cmp:skip:")
     for first in range(0, 12, 3):  # as a person sends it: in messages Telegram allows
         await h.send(TEAM, "\n\n".join(paragraphs[first : first + 3]))
     assert f"Received so far: {len(dutch):,} characters." in h.last_text(TEAM)
@@ -710,3 +716,94 @@ async def test_mydata_and_forget_cover_endorsements(harness: Harness) -> None:
     assert await db.fetchval("SELECT count(*) FROM endorsement") == 0
     assert await db.fetchval("SELECT count(*) FROM endorsement_start") == 0
     assert await db.fetchval("SELECT count(*) FROM campaign") == 1, "the team's stays"
+
+
+# -- what a person is told is what happened ------------------------------------------------------
+
+
+async def test_who_confirmed_then_withdrew_gets_no_reminder_and_sees_nothing_published(
+    harness: Harness,
+) -> None:
+    h = harness
+    campaign_id = await open_campaign(h, TEAM)
+    person = Person(640, "nl", "Wout")
+    await endorse(h, person, campaign_id, "Omdat het klopt.")
+    endorsement_id = (await endorsement_row(h, person) or {})["id"]
+    await h.send(person, "/endorse")
+    await h.tap(person, f"endv:mine:{endorsement_id}")
+    await h.tap(person, f"end:edit:{endorsement_id}")  # changes it, and confirms again
+    await h.tap(person, "end:edit:paragraph")
+    await h.send(person, "Omdat het echt klopt.")
+    await h.tap(person, "end:ok:")
+    await h.send(person, "/endorse")
+    await h.tap(person, f"endv:mine:{endorsement_id}")
+    await h.tap(person, f"endv:withdraw:{endorsement_id}")
+    card = texts(await h.tap(person, f"endv:withdrawn:{endorsement_id}"))[-1]
+    assert "Wat gepubliceerd wordt" not in card and "Omdat het echt klopt." not in card
+    assert "Er wordt niets van gepubliceerd." in card
+    for hours in (72, 24, 2):
+        h.clock.current = DEADLINE - dt.timedelta(hours=hours)
+        assert to(person, await h.dispatch()) == [], f"no reminder {hours} h before"
+
+
+async def test_a_paragraph_kept_unpublished_is_not_moderated(harness: Harness) -> None:
+    h = harness
+    campaign_id = await open_campaign(h, TEAM)
+    person = Person(641, "en", "Ann")
+    await h.send(person, "/endorse")
+    await h.tap(person, f"end:start:{campaign_id}")
+    await h.tap(person, "end:name:telegram")
+    await h.send(person, "Because we mean it.")
+    review = texts(await h.tap(person, "end:consent:"))[-1]  # name only: no paragraph
+    assert "Your paragraph will not be published." in review
+    assert "reads every paragraph" not in review
+    await h.tap(person, "end:ok:")
+    assert (await endorsement_row(h, person) or {})["state"] == "approved"
+    assert "No paragraphs are waiting" in texts(await h.send(TEAM, "/moderate"))[0]
+
+
+async def test_moderation_passes_one_by_and_publishing_warns_of_those_waiting(
+    harness: Harness,
+) -> None:
+    h = harness
+    campaign_id = await open_campaign(h, TEAM)
+    first, second = Person(642, "nl", "Eva"), Person(643, "nl", "Bas")
+    await endorse(h, first, campaign_id, "Een moeilijk geval.")
+    await endorse(h, second, campaign_id, "Een duidelijk geval.")
+    ids = [(await endorsement_row(h, p) or {})["id"] for p in (first, second)]
+    await h.send(TEAM, "/moderate")
+    calls = await h.tap(TEAM, f"mod:later:{ids[0]}")  # the hard one waits; the next comes
+    assert "Een duidelijk geval." in texts(calls)[-1]
+    await h.tap(TEAM, f"mod:ok:{ids[1]}")
+    shown = texts(await h.send(TEAM, "/moderate"))[-1]
+    assert "Een moeilijk geval." in shown  # still waiting, first again
+    h.clock.current = DEADLINE + dt.timedelta(hours=1)
+    await h.send(TEAM, "/campaigns")
+    await h.tap(TEAM, f"cmpv:open:{campaign_id}")
+    await h.tap(TEAM, f"pub:start:{campaign_id}")
+    question = texts(await h.send(TEAM, "De Standaard, 12 december"))[-1]
+    assert "⚠️ 1 paragraph still waits for review: it is not in the published list" in question
+
+
+async def test_each_language_reads_its_own_campaign_title(harness: Harness) -> None:
+    h = harness
+    campaign_id = await open_campaign(h, TEAM, titles=("Plus forts ensemble", "Stronger together"))
+    readers = {"nl": "Samen sterker", "fr": "Plus forts ensemble", "en": "Stronger together"}
+    for n, (locale, title) in enumerate(readers.items()):
+        person = Person(650 + n, locale)
+        await endorse(h, person, campaign_id, "Omdat het klopt, zeker weten.")
+        assert f"<b>{title}</b>" in h.last_text(person), locale
+
+
+async def test_the_published_opinion_speaks_the_bots_words(harness: Harness) -> None:
+    h = harness
+    campaign_id = await open_campaign(h, TEAM)
+    await endorse(h, Person(660, "nl", "Mia"), campaign_id, "Wij doen mee.", ("paragraph",))
+    await moderate(h, approve=True)
+    nl_team = Person(OWNER_ID, "nl")
+    await h.send(nl_team, "/language")
+    await h.tap(nl_team, "lang:set:nl")
+    document = await export(h, campaign_id, "opinion")
+    page = document.files["document"].decode("utf-8")
+    assert "<h2>Onderschreven door</h2>" in page and "<h2>Waarom ze het onderschrijven</h2>" in page
+    assert "<footer>een onderschrijver</footer>" in page

@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, to_db
 from bot.delivery.outbox import Message, Outbox
@@ -19,7 +19,7 @@ from bot.services.endorsements import Campaign, Endorsement, campaign_of, endors
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.team import Team
 from bot.storage import audit, endorsements
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 TITLE_MAX = 120
 TEXT_MIN = 20
@@ -40,6 +40,7 @@ class CampaignDraft:
     deadline: dt.datetime
     line_cap: int = LINE_CAP
     char_cap: int = CHAR_CAP
+    titles: Mapping[str, str] = field(default_factory=dict)  # French and English, optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,7 @@ class Campaigns:
         deadline = self._check_deadline(draft.deadline)
         line_cap, char_cap = check_caps(draft.line_cap, draft.char_cap)
         title = check_title(draft.title)
+        titles = {k: check_title(v) for k, v in draft.titles.items() if v and k in ("fr", "en")}
         async with self._db.transaction() as tx:
             campaign_id = await endorsements.insert_campaign(
                 tx,
@@ -124,6 +126,7 @@ class Campaigns:
                 line_cap=line_cap,
                 char_cap=char_cap,
                 texts=texts,
+                titles=titles,
                 created_by=actor_id,
                 now=to_db(now),
             )
@@ -198,10 +201,18 @@ class Campaigns:
 
     # -- moderation -----------------------------------------------------------------------
 
-    async def waiting(self, actor_id: int) -> tuple[Endorsement | None, int]:
-        """The oldest paragraph waiting for a decision, and how many wait."""
+    async def waiting(
+        self, actor_id: int, passed: int | None = None
+    ) -> tuple[Endorsement | None, int]:
+        """The oldest paragraph waiting for a decision, and how many wait. `passed`: one the
+        team member leaves for later: the next one after it (or from the start again)."""
         await self._team.require_member(actor_id)
-        rows = await endorsements.waiting(self._db.reader, 1)
+        rows: list[Row] = []
+        if passed is not None:
+            row = await endorsements.endorsement(self._db.reader, passed)
+            if row is not None:
+                rows = await endorsements.waiting(self._db.reader, 1, (row["updated_at"], passed))
+        rows = rows or await endorsements.waiting(self._db.reader, 1)
         count = await endorsements.count_waiting(self._db.reader)
         return (endorsement_of(rows[0]) if rows else None), count
 

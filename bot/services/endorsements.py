@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, from_db, to_db
 from bot.delivery.outbox import Message, Outbox
@@ -24,7 +24,6 @@ NAME_MAX = 80
 PARAGRAPH_MIN = 10
 ECHO_MAX = 3000  # of a paragraph refused as too long, what is sent back to copy
 REMINDER_HOURS = (72, 24, 2)  # before the deadline, to those who started and did not confirm
-STATES_DONE = ("submitted", "approved", "rejected")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +37,11 @@ class Campaign:
     char_cap: int
     state: str  # as stored: draft, open, published
     published_note: str | None
+    titles: dict[str, str] = field(default_factory=dict)  # French and English, if given
+
+    def title_in(self, locale: str) -> str:
+        """The title a reader of `locale` sees: theirs, else the Dutch one."""
+        return self.titles.get(locale) or self.title
 
     def status(self, now: dt.datetime) -> str:
         """draft, open, closed (open past its deadline) or published."""
@@ -67,10 +71,14 @@ class Endorsement:
     consented_at: dict[str, dt.datetime]
     state: str  # submitted, approved, rejected, withdrawn
     reason: str | None
+    campaign_titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def on_behalf(self) -> bool:
         return self.organisation_id is not None
+
+    def campaign_title_in(self, locale: str) -> str:
+        return self.campaign_titles.get(locale) or self.campaign_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,7 @@ def campaign_of(row: Row) -> Campaign:
         char_cap=row["char_cap"],
         state=row["state"],
         published_note=row["published_note"],
+        titles=json.loads(row["titles"] or "{}"),
     )
 
 
@@ -102,6 +111,7 @@ def endorsement_of(row: Row) -> Endorsement:
         id=row["id"],
         campaign_id=row["campaign_id"],
         campaign_title=row["campaign_title"],
+        campaign_titles=json.loads(row["campaign_titles"] or "{}"),
         deadline=from_db(row["campaign_deadline"]),
         person_id=row["person_id"],
         organisation_id=row["organisation_id"],
@@ -290,7 +300,7 @@ class Endorsements:
         if campaign.status(self._clock.now()) != "open":
             return None
         rows = await endorsements.of_person(self._db.reader, campaign_id, person_id)
-        if any(r["state"] in STATES_DONE for r in rows):
+        if rows:  # confirmed once (changed or withdrawn since, too): no "not confirmed yet"
             return None
         return campaign
 
@@ -330,7 +340,9 @@ class Endorsements:
             fields: dict[str, object] = {
                 "published_name": name,
                 "paragraph": paragraph,
-                "state": "submitted",
+                # A paragraph its author keeps unpublished waits for nobody: the team reads
+                # only what would be published.
+                "state": "submitted" if draft.consent_paragraph else "approved",
                 "reason": None,
                 "moderated_by": None,
                 "moderated_at": None,
@@ -357,6 +369,10 @@ class Endorsements:
                     await endorsements.set_author(tx, endorsement_id, person_id)
                 await endorsements.update(tx, endorsement_id, fields, when_state="*")
             await endorsements.record_start(tx, campaign.id, person_id, now)
+            # Confirmed: the reminders to finish have nothing left to say.
+            await self._outbox.void(
+                tx, f"endorsement-start:{campaign.id}:{person_id}", ("endorsement-reminder",)
+            )
             saved = await endorsements.endorsement(tx, endorsement_id)
         assert saved is not None
         return endorsement_of(saved)

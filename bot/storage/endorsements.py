@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,8 @@ _CAMPAIGN = (
 )
 # An endorsement comes with its campaign's title and its organisation's name and sector.
 _ENDORSEMENT = (
-    "SELECT e.*, c.title AS campaign_title, c.deadline AS campaign_deadline,"
+    "SELECT e.*, c.title AS campaign_title, c.titles AS campaign_titles,"
+    " c.deadline AS campaign_deadline,"
     " o.name AS organisation_name, o.sector_id AS sector_id"
     " FROM endorsement e JOIN campaign c ON c.id = e.campaign_id"
     " LEFT JOIN organisation o ON o.id = e.organisation_id"
@@ -43,13 +45,14 @@ async def insert_campaign(
     line_cap: int,
     char_cap: int,
     texts: Mapping[str, str],
+    titles: Mapping[str, str],
     created_by: int,
     now: str,
 ) -> int:
     cursor = await conn.execute(
-        "INSERT INTO campaign (code, title, deadline, line_cap, char_cap, created_by,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (code, title, deadline, line_cap, char_cap, created_by, now),
+        "INSERT INTO campaign (code, title, titles, deadline, line_cap, char_cap, created_by,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, title, json.dumps(dict(titles)), deadline, line_cap, char_cap, created_by, now),
     )
     campaign_id = int(cursor.lastrowid or 0)
     await conn.executemany(
@@ -166,10 +169,19 @@ async def set_author(conn: aiosqlite.Connection, endorsement_id: int, person_id:
     )
 
 
-async def waiting(conn: aiosqlite.Connection, limit: int) -> list[Row]:
-    """Paragraphs waiting for the pact team, the oldest first."""
-    sql = f"{_ENDORSEMENT} WHERE e.state = 'submitted' ORDER BY e.updated_at, e.id LIMIT ?"
-    return await many(conn, sql, (limit,))
+async def waiting(
+    conn: aiosqlite.Connection, limit: int, after: tuple[str, int] | None = None
+) -> list[Row]:
+    """Paragraphs waiting for the pact team, the oldest first (after the one at `after`,
+    its `(updated_at, id)`, when one is passed by)."""
+    if after is None:
+        sql = f"{_ENDORSEMENT} WHERE e.state = 'submitted' ORDER BY e.updated_at, e.id LIMIT ?"
+        return await many(conn, sql, (limit,))
+    sql = (
+        f"{_ENDORSEMENT} WHERE e.state = 'submitted' AND (e.updated_at, e.id) > (?, ?)"
+        " ORDER BY e.updated_at, e.id LIMIT ?"
+    )
+    return await many(conn, sql, (*after, limit))
 
 
 async def count_waiting(conn: aiosqlite.Connection) -> int:

@@ -335,7 +335,11 @@ async def stats(update: Update, context: PactContext) -> None:
     campaigns = await services.campaigns.all(user_id_of(update))
     for campaign in [c for c in campaigns if c.state != "draft"][:STATS_CAMPAIGNS]:
         endorsed = await services.campaigns.figures(user_id_of(update), campaign.id)
-        lines += ["", f"<b>{esc(campaign.title)}</b>", *figure_lines(t, endorsed, sectors)]
+        lines += [
+            "",
+            f"<b>{esc(campaign.title_in(t.locale))}</b>",
+            *figure_lines(t, endorsed, sectors),
+        ]
     await show(update, context, "\n".join(lines))
     if figures.indicators or any(figures.intentions_per_lever_and_status.values()):
         chart = await STATS_CHART.png(_chart_figures(t, figures, sectors))

@@ -61,12 +61,12 @@ async def campaigns(update: Update, context: PactContext) -> None:
     for campaign in found:
         lines.append(
             t.gettext("{title} — {status}, until {when}").format(
-                title=f"<b>{esc(campaign.title)}</b>",
+                title=f"<b>{esc(campaign.title_in(t.locale))}</b>",
                 status=t.gettext(STATUS_NAMES[campaign.status(now)]),
                 when=moment(t, campaign.deadline),
             )
         )
-        rows.append([(cut(campaign.title, 50), f"cmpv:open:{campaign.id}")])
+        rows.append([(cut(campaign.title_in(t.locale), 50), f"cmpv:open:{campaign.id}")])
     if not found:
         lines.append(t.gettext("None yet."))
     rows.append([(t.gettext("➕ New campaign"), "cmp:start:")])
@@ -87,7 +87,7 @@ async def _card(update: Update, context: PactContext, campaign: Campaign) -> Non
         t.gettext(LANGUAGES[code]) for code in LANGUAGES if code in campaign.texts
     )
     lines = [
-        f"<b>{esc(campaign.title)}</b>",
+        f"<b>{esc(campaign.title_in(t.locale))}</b>",
         t.gettext("Status: {status}").format(status=t.gettext(STATUS_NAMES[status])),
         t.gettext("Deadline: {when}").format(when=moment(t, campaign.deadline)),
         t.gettext("Text in: {languages}").format(languages=languages),
@@ -130,7 +130,9 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     elif action == "openask":
         question = t.gettext(
             "Open {title} for endorsement? Anyone can endorse it until {when}."
-        ).format(title=f"<b>{esc(campaign.title)}</b>", when=moment(t, campaign.deadline))
+        ).format(
+            title=f"<b>{esc(campaign.title_in(t.locale))}</b>", when=moment(t, campaign.deadline)
+        )
         buttons = keyboard(
             [
                 [(t.gettext("Yes, open it"), f"cmpv:openok:{campaign.id}")],
@@ -262,13 +264,16 @@ def opinion_html(t: Translator, campaign: Campaign, found: list[Endorsement]) ->
         for x in found
         if x.consent_paragraph
     ]
+    # Outside the f-string, so that the message extraction finds them.
+    endorsed_by = t.gettext("Endorsed by")
+    why = t.gettext("Why they endorse it")
     return (
         f'<!DOCTYPE html>\n<html lang="{t.locale}"><head><meta charset="utf-8">'
-        f"<title>{e(campaign.title)}</title></head><body>\n<h1>{e(campaign.title)}</h1>\n{body}"
-        f"<h2>{e(t.gettext('Endorsed by'))}</h2>\n<ul>\n"
+        f"<title>{e(campaign.title_in(t.locale))}</title></head><body>\n<h1>{e(campaign.title_in(t.locale))}</h1>\n{body}"
+        f"<h2>{e(endorsed_by)}</h2>\n<ul>\n"
         + "".join(f"<li>{n}</li>\n" for n in names)
         + "</ul>\n"
-        + (f"<h2>{e(t.gettext('Why they endorse it'))}</h2>\n" + "".join(quotes) if quotes else "")
+        + (f"<h2>{e(why)}</h2>\n" + "".join(quotes) if quotes else "")
         + "</body></html>\n"
     )
 
@@ -280,6 +285,20 @@ async def _begin(update: Update, context: PactContext, draft: Draft) -> str | No
     await context.services.team.require_member(user_id_of(update))
     draft.update(texts={}, line_cap=LINE_CAP, char_cap=CHAR_CAP)
     return None
+
+
+def _ask_title(locale: str) -> Step:
+    """The title in French or English, for readers of that language (else the Dutch one)."""
+    asks = {
+        "fr": N_("The title in French? Or Skip: French readers see the Dutch title."),
+        "en": N_("The title in English? Or Skip: English readers see the Dutch title."),
+    }
+
+    async def on_text(context: PactContext, draft: Draft, text: str) -> str | None:
+        draft.setdefault("titles", {})[locale] = check_title(text)
+        return None
+
+    return Step(f"title_{locale}", ask(asks[locale]), on_text=on_text, skippable=True)
 
 
 def _ask_text(locale: str) -> Step:
@@ -386,9 +405,15 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
         for code in LANGUAGES
         if draft["texts"].get(code)
     )
+    titles = draft.get("titles") or {}
     lines = [
         t.gettext("<b>Check and confirm</b>"),
         f"<b>{esc(draft['title'])}</b>",
+        *(
+            f"{t.gettext(LANGUAGES[code])}: <b>{esc(titles[code])}</b>"
+            for code in ("fr", "en")
+            if titles.get(code)
+        ),
         t.gettext("Deadline: {when}").format(when=moment(t, deadline)),
         t.gettext("Text in: {languages}").format(languages=languages),
         t.gettext("A paragraph has at most {lines} lines and {characters} characters.").format(
@@ -409,13 +434,24 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
             (t.gettext("French text"), "cmp:edit:text_fr"),
             (t.gettext("English text"), "cmp:edit:text_en"),
         ],
+        [
+            (t.gettext("French title"), "cmp:edit:title_fr"),
+            (t.gettext("English title"), "cmp:edit:title_en"),
+        ],
     ]
 
 
 async def _on_review(context: PactContext, draft: Draft, action: str, value: str) -> str | None:
     if action == "ok":
         return DONE
-    if action == "edit" and value in ("title", "deadline", "caps", *TEXT_STEPS):
+    if action == "edit" and value in (
+        "title",
+        "title_fr",
+        "title_en",
+        "deadline",
+        "caps",
+        *TEXT_STEPS,
+    ):
         return goto(value)
     raise no_longer_valid()
 
@@ -429,6 +465,7 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
             deadline=dt.datetime.fromisoformat(draft["deadline"]),
             line_cap=draft["line_cap"],
             char_cap=draft["char_cap"],
+            titles=draft.get("titles") or {},
         ),
     )
     await _card(update, context, campaign)
@@ -442,9 +479,11 @@ CAMPAIGN = Flow(
     steps=(
         Step(
             "title",
-            ask(N_("Title of the opinion text? (at most 120 characters)")),
+            ask(N_("Title of the opinion text, in Dutch? (at most 120 characters)")),
             on_text=keep("title", check_title),
         ),
+        _ask_title("fr"),
+        _ask_title("en"),
         _ask_text("nl"),
         _ask_text("fr"),
         _ask_text("en"),
@@ -467,7 +506,12 @@ async def _begin_publish(update: Update, context: PactContext, draft: Draft) -> 
             N_("A campaign is published after its deadline, {deadline}."),
             deadline=campaign.deadline,
         )
-    draft.update(campaign_id=campaign.id, title=campaign.title)
+    figures = await context.services.campaigns.figures(user_id_of(update), campaign.id)
+    draft.update(
+        campaign_id=campaign.id,
+        title=campaign.title_in(context.i18n.locale),
+        waiting=figures.waiting,
+    )
     return None
 
 
@@ -489,7 +533,7 @@ async def _finish_publish(update: Update, context: PactContext, draft: Draft) ->
         "{title} is marked published; {n} person is being told.",
         "{title} is marked published; {n} people are being told.",
         told,
-    ).format(title=f"<b>{esc(campaign.title)}</b>", n=told)
+    ).format(title=f"<b>{esc(campaign.title_in(t.locale))}</b>", n=told)
     await send(update, context, text)
 
 
@@ -498,9 +542,19 @@ async def _ask_confirm(context: PactContext, draft: Draft) -> Question:
     text = t.gettext(
         "Mark {title} as published with this note? Everyone who asked to be told gets it:"
     ).format(title=f"<b>{esc(draft['title'])}</b>")
-    return f"{text}\n\n<blockquote>{esc(draft['note'])}</blockquote>", [
-        [(t.gettext("✅ Mark as published"), "pub:ok:")]
-    ]
+    lines = [text, "", f"<blockquote>{esc(draft['note'])}</blockquote>"]
+    if draft.get("waiting"):
+        lines += [
+            "",
+            t.ngettext(
+                "⚠️ {n} paragraph still waits for review: it is not in the published list, "
+                "and its author is thanked all the same. Review it first with /moderate?",
+                "⚠️ {n} paragraphs still wait for review: they are not in the published list, "
+                "and their authors are thanked all the same. Review them first with /moderate?",
+                draft["waiting"],
+            ).format(n=t.number(draft["waiting"])),
+        ]
+    return "\n".join(lines), [[(t.gettext("✅ Mark as published"), "pub:ok:")]]
 
 
 async def _on_confirm(context: PactContext, draft: Draft, action: str, value: str) -> str | None:

@@ -46,7 +46,7 @@ async def endorse(update: Update, context: PactContext) -> None:
     if len(campaigns) == 1:
         await show_campaign(update, context, campaigns[0], full=False)
         return
-    rows = [[(cut(c.title, 60), f"endv:open:{c.id}")] for c in campaigns]
+    rows = [[(cut(c.title_in(t.locale), 60), f"endv:open:{c.id}")] for c in campaigns]
     await send(update, context, t.gettext("Which opinion text?"), keyboard(rows))
 
 
@@ -66,7 +66,7 @@ async def show_campaign(
     person_id = user_id_of(update)
     status = campaign.status(services.clock.now())
     mine = await services.endorsements.of_person(person_id, campaign.id)
-    head = f"<b>{esc(campaign.title)}</b>"
+    head = f"<b>{esc(campaign.title_in(t.locale))}</b>"
     if t.locale not in campaign.texts:
         head += "\n" + t.gettext("<i>This text is in Dutch.</i>")
     compact = not full and bool(mine)
@@ -172,7 +172,7 @@ async def _endorsement_card(update: Update, context: PactContext, endorsement: E
     services = context.services
     campaign = await services.endorsements.campaign(endorsement.campaign_id)
     lines = [
-        f"<b>{esc(campaign.title)}</b>",
+        f"<b>{esc(campaign.title_in(t.locale))}</b>",
         t.gettext("Your endorsement is {state}.").format(
             state=t.gettext(STATE_NAMES.get(endorsement.state, endorsement.state))
         ),
@@ -181,7 +181,10 @@ async def _endorsement_card(update: Update, context: PactContext, endorsement: E
         lines.append(
             t.gettext("Reason: {reason}").format(reason=reason_text(t, endorsement.reason))
         )
-    lines += ["", preview(t, endorsement, endorsement.organisation_name)]
+    if endorsement.state == "withdrawn":
+        lines += ["", t.gettext("Nothing of it is published.")]
+    else:
+        lines += ["", preview(t, endorsement, endorsement.organisation_name)]
     rows: list[list[tuple[str, str]]] = []
     open_ = campaign.status(services.clock.now()) == "open"
     mine = endorsement.person_id == user_id_of(update)
@@ -222,7 +225,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         endorsement = await services.endorsements.get(person_id, number)
         question = t.gettext(
             "Withdraw your endorsement of {title}? It will not be published."
-        ).format(title=f"<b>{esc(endorsement.campaign_title)}</b>")
+        ).format(title=f"<b>{esc(endorsement.campaign_title_in(t.locale))}</b>")
         buttons = keyboard(
             [
                 [(t.gettext("Yes, withdraw"), f"endv:withdrawn:{number}")],
@@ -322,7 +325,7 @@ async def _ask_who(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     campaign = await context.services.endorsements.campaign(draft["campaign_id"])
     text = t.gettext("Endorse {title} personally, or on behalf of your organisation?").format(
-        title=f"<b>{esc(campaign.title)}</b>"
+        title=f"<b>{esc(campaign.title_in(t.locale))}</b>"
     )
     return text, [
         [(t.gettext("Personally"), "end:who:me")],
@@ -423,11 +426,9 @@ async def _on_consent(context: PactContext, draft: Draft, action: str, value: st
 async def _ask_review(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
     organisation = draft["organisation_name"] if draft.get("organisation_id") else None
-    lines = [
-        preview(t, draft, organisation),
-        "",
-        t.gettext("The pact team reads every paragraph before it is published."),
-    ]
+    lines = [preview(t, draft, organisation)]
+    if draft["consents"].get("paragraph"):  # an unpublished paragraph is for nobody to read
+        lines += ["", t.gettext("The pact team reads every paragraph before it is published.")]
     return "\n".join(lines), [
         [(t.gettext("✅ Confirm"), "end:ok:")],
         [
@@ -454,7 +455,9 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
         # Closed while they wrote: nothing can be sent; what they wrote stays in the chat.
         text = t.gettext(
             "Endorsing {title} closed on {when}, so this was not sent. What you wrote, to keep:"
-        ).format(title=f"<b>{esc(campaign.title)}</b>", when=moment(t, campaign.deadline))
+        ).format(
+            title=f"<b>{esc(campaign.title_in(t.locale))}</b>", when=moment(t, campaign.deadline)
+        )
         kept = esc(f"{draft.get('name', '')}\n\n{draft.get('paragraph', '')}".strip())
         await send(update, context, f"{text}\n<pre>{kept}</pre>")
         return
@@ -475,7 +478,8 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
         "Thank you! Your endorsement of {title} is in; the pact team reviews it. You can change "
         "or withdraw it until {when} with /endorse."
     ).format(
-        title=f"<b>{esc(endorsement.campaign_title)}</b>", when=moment(t, endorsement.deadline)
+        title=f"<b>{esc(endorsement.campaign_title_in(t.locale))}</b>",
+        when=moment(t, endorsement.deadline),
     )
     buttons = keyboard([[(t.gettext("See my endorsement"), f"endv:mine:{endorsement.id}")]])
     await send(update, context, text, buttons)

@@ -23,7 +23,7 @@ def kinds(services: Services) -> list[Kind]:
         text = t.gettext(
             "You started to endorse {title} and have not confirmed it yet. Endorsing closes {when}."
         ).format(
-            title=f"<b>{esc(campaign.title)}</b>",
+            title=f"<b>{esc(campaign.title_in(t.locale))}</b>",
             when=how_soon(t, campaign.deadline, services.clock.now()),
         )
         buttons = keyboard(
@@ -40,7 +40,7 @@ def kinds(services: Services) -> list[Kind]:
         )
         if endorsement is None:
             raise Skip("changed or decided again since")
-        title = f"<b>{esc(endorsement.campaign_title)}</b>"
+        title = f"<b>{esc(endorsement.campaign_title_in(t.locale))}</b>"
         if endorsement.state == "approved":
             text = t.gettext(
                 "Your paragraph for {title} was approved. It will be published as you allowed."
@@ -61,7 +61,8 @@ def kinds(services: Services) -> list[Kind]:
         if campaign.state != "published":
             raise Skip("not published")
         text = t.gettext("{title} is published: {note}. Thank you for endorsing it.").format(
-            title=f"<b>{esc(campaign.title)}</b>", note=esc(campaign.published_note or "")
+            title=f"<b>{esc(campaign.title_in(t.locale))}</b>",
+            note=esc(campaign.published_note or ""),
         )
         return Text(text)
 

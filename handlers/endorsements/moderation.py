@@ -29,9 +29,11 @@ async def moderate(update: Update, context: PactContext) -> None:
     await _next(update, context)
 
 
-async def _next(update: Update, context: PactContext, note: str = "") -> None:
+async def _next(
+    update: Update, context: PactContext, note: str = "", passed: int | None = None
+) -> None:
     t = context.i18n
-    waiting, count = await context.services.campaigns.waiting(user_id_of(update))
+    waiting, count = await context.services.campaigns.waiting(user_id_of(update), passed)
     if waiting is None:
         text = t.gettext("No paragraphs are waiting for review.")
         await show(update, context, f"{note}\n\n{text}" if note else text)
@@ -54,7 +56,7 @@ def _card_text(context: PactContext, e: Endorsement, count: int, note: str) -> s
         t.ngettext("<b>{n} paragraph waits</b>", "<b>{n} paragraphs wait</b>", count).format(
             n=count
         ),
-        t.gettext("For {title}").format(title=esc(e.campaign_title)),
+        t.gettext("For {title}").format(title=esc(e.campaign_title_in(t.locale))),
         who,
         "",
         f"<blockquote>{esc(e.paragraph)}</blockquote>",
@@ -72,12 +74,14 @@ def _card_buttons(context: PactContext, e: Endorsement) -> dict[str, object]:
                 (t.gettext("✅ Approve"), f"mod:ok:{e.id}"),
                 (t.gettext("❌ Reject"), f"mod:no:{e.id}"),
             ],
+            [(t.gettext("⏭ Later: the next one"), f"mod:later:{e.id}")],
         ]
     )
 
 
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
-    """`mod:next:`, `mod:ok:<id>`, `mod:no:<id>` (the reasons), `mod:why:<id>.<reason>`."""
+    """`mod:next:`, `mod:ok:<id>`, `mod:no:<id>` (the reasons), `mod:why:<id>.<reason>`,
+    `mod:later:<id>` (pass it by for now)."""
     t = context.i18n
     campaigns = context.services.campaigns
     person_id = user_id_of(update)
@@ -86,6 +90,9 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         return
     number, _, reason = value.partition(".")
     endorsement_id = parse_id(number)
+    if action == "later":  # it stays waiting; the next one (or the first again) comes up
+        await _next(update, context, passed=endorsement_id)
+        return
     try:
         if action == "ok":
             await campaigns.decide(person_id, endorsement_id, approve=True)
