@@ -145,3 +145,9 @@ async def endorse(
     await h.tap(person, "end:consent:")
     if confirm:
         await h.tap(person, "end:ok:")
+
+
+async def follow_weekly(h: Harness, person: Person) -> None:
+    """/follow, then Weekly: nothing is followed before the person chooses."""
+    await h.send(person, "/follow")
+    await h.tap(person, "fol:freq:weekly")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.services.organisations import OrganisationDraft
 from tests.conftest import OWNER_ID
-from tests.flows import EDUCATION, endorse, open_campaign, register
+from tests.flows import EDUCATION, endorse, follow_weekly, open_campaign, register
 from tests.harness import FakeClock, Harness, Person, alerts, texts
 from tests.telegram_fake import Call, Fault
 from tests.test_sessions import schedule
@@ -119,7 +119,7 @@ async def test_a_french_and_dutch_broadcast_to_education_reaches_all_but_the_one
 async def test_every_audience_counts_who_it_reaches(harness: Harness) -> None:
     nl, fr, _, _ = await education(harness)
     follower = Person(810, "nl")
-    await harness.send(follower, "/follow")
+    await follow_weekly(harness, follower)
     session_id = await schedule(harness, "01/12/2026 14:30", (EDUCATION,))
     await harness.dispatch()
     await harness.tap(nl, f"rsvp:yes:{session_id}")

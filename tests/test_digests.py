@@ -13,7 +13,15 @@ from matplotlib.image import imread
 from bot.services.digests import Subscription
 from handlers.digests.messages import pack
 from tests.conftest import OWNER_ID
-from tests.flows import EDUCATION, endorse, log_progress, open_campaign, record_intention, register
+from tests.flows import (
+    EDUCATION,
+    endorse,
+    follow_weekly,
+    log_progress,
+    open_campaign,
+    record_intention,
+    register,
+)
 from tests.harness import FakeClock, Harness, Person, alerts, texts
 from tests.telegram_fake import Call, Fault
 from tests.test_sessions import schedule
@@ -61,9 +69,7 @@ async def pact_week(h: Harness, contact: Person) -> int:
 
 SEEN = {
     "nl": (
-        "Het pact in cijfers · 23 nov 2026 – 30 nov 2026",
-        "<b>De nieuwsbrief van het pact</b> · 23 nov 2026 – 30 nov 2026\n"
-        "Sectoren: Alle sectoren\n\n"
+        "<b>De nieuwsbrief van het pact</b> · 23 nov 2026 – 30 nov 2026\nSectoren: Alle sectoren",
         "<b>Nieuwe engagementen</b>\n"
         "• <b>Taalcafé voor nieuwkomers</b> — Buurthuis De Brug · Handelingsvermogen vergroten\n\n"
         "<b>Voortgang</b>\n"
@@ -75,9 +81,8 @@ SEEN = {
         ("⚙️ Wat ik volg", "🔕 Nieuwsbrief stopzetten"),
     ),
     "fr": (
-        "Le pacte en chiffres · 23 nov. 2026 – 30 nov. 2026",
         "<b>Le récapitulatif du pacte</b> · 23 nov. 2026 – 30 nov. 2026\n"
-        "Secteurs : Tous les secteurs\n\n"
+        "Secteurs : Tous les secteurs",
         "<b>Nouveaux engagements</b>\n"
         "• <b>Taalcafé voor nieuwkomers</b> — Buurthuis De Brug · Renforcer la capacité d'agir\n\n"
         "<b>Progrès</b>\n"
@@ -89,9 +94,7 @@ SEEN = {
         ("⚙️ Ce que je suis", "🔕 Arrêter le récapitulatif"),
     ),
     "en": (
-        "The pact in figures · 23 Nov 2026 – 30 Nov 2026",
-        "<b>The pact's digest</b> · 23 Nov 2026 – 30 Nov 2026\n"
-        "Sectors: All sectors\n\n"
+        "<b>The pact's digest</b> · 23 Nov 2026 – 30 Nov 2026\nSectors: All sectors",
         "<b>New intentions</b>\n"
         "• <b>Taalcafé voor nieuwkomers</b> — Buurthuis De Brug · Increase agency\n\n"
         "<b>Progress</b>\n"
@@ -111,7 +114,7 @@ async def test_a_follower_gets_the_week_with_a_chart_in_their_language(
 ) -> None:
     caption, news, buttons = SEEN[locale]
     reader = Person(700, locale)
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     assert "fol:stop:" not in harness.buttons(reader)  # the card, not a digest
     await pact_week(harness, Person(701, locale))
     await schedule(harness, "01/12/2026 14:30", (EDUCATION,))
@@ -123,8 +126,9 @@ async def test_a_follower_gets_the_week_with_a_chart_in_their_language(
     assert photo.method == "sendPhoto" and photo.text == caption
     image = imread(io.BytesIO(photo.files["photo"]), format="png")
     assert image.shape[0] >= 300 and image.shape[1] >= 600  # a picture, readable on a phone
-    assert text.text.startswith(news)
+    assert text.text.startswith(news)  # one heading: the chart's caption
     assert "Onderwijs" in text.text or "Enseignement" in text.text or "Education" in text.text
+    assert "digest</b>" not in text.text and "nieuwsbrief van" not in text.text
     assert [label for row in text.buttons for label, _ in row] == list(buttons)
     # A minute later, and after a restart, nothing more: one digest per period.
     harness.clock.advance(minutes=1)
@@ -143,7 +147,7 @@ async def test_three_readers_each_get_their_sectors_once_and_the_missed_monday_a
     care = 3
     readers = {WORK: Person(790, "nl"), EDUCATION: Person(791, "fr"), care: Person(792, "en")}
     for sector, reader in readers.items():
-        await harness.send(reader, "/follow")
+        await follow_weekly(harness, reader)
         await harness.tap(reader, f"fol:sector:{sector}")
     titles = {WORK: "Jobcoaching", EDUCATION: "Huiswerkklas", care: "Buddyzorg"}
     contacts = {}
@@ -185,7 +189,7 @@ async def test_missed_monday_is_sent_once_after_the_restart_and_the_next_goes_on
     harness: Harness,
 ) -> None:
     reader = Person(702, "en")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     await pact_week(harness, Person(703, "en"))
     await harness.stop()
     # Down from Friday to Wednesday: the Monday digest was missed.
@@ -193,7 +197,7 @@ async def test_missed_monday_is_sent_once_after_the_restart_and_the_next_goes_on
     await harness.start()
     first = to(reader, await sweep(harness))
     assert [c.method for c in first] == ["sendPhoto", "sendMessage"]
-    assert "23 Nov 2026 – 30 Nov 2026" in first[1].text  # up to the missed moment, not now
+    assert "23 Nov 2026 – 30 Nov 2026" in first[0].text  # up to the missed moment, not now
     await harness.kill()  # even killed right after
     await harness.start()
     assert to(reader, await sweep(harness)) == []
@@ -202,7 +206,7 @@ async def test_missed_monday_is_sent_once_after_the_restart_and_the_next_goes_on
     await log_progress(harness, Person(703, "en"), found, "Acht sessies nu.", "8")
     harness.clock.current = MONDAY + dt.timedelta(days=7)
     second = to(reader, await sweep(harness))
-    assert "30 Nov 2026 – 7 Dec 2026" in second[1].text
+    assert "30 Nov 2026 – 7 Dec 2026" in second[0].text
     assert "Acht sessies nu." in second[1].text and "from 40% to 80%" in second[1].text
     assert "Eerste vier" not in second[1].text
     db = harness.application.services.db
@@ -211,7 +215,7 @@ async def test_missed_monday_is_sent_once_after_the_restart_and_the_next_goes_on
 
 async def test_a_period_with_nothing_sends_nothing_and_moves_on(harness: Harness) -> None:
     reader = Person(704, "nl")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     harness.clock.current = MONDAY
     assert to(reader, await sweep(harness)) == []
     db = harness.application.services.db
@@ -243,7 +247,7 @@ async def test_a_new_contact_is_offered_their_sector_once_and_follows_in_one_tap
 
 async def test_sectors_and_frequency_are_chosen_with_toggles(harness: Harness) -> None:
     reader = Person(706, "en")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     assert "You get it: every Monday at 09:00" in harness.last_text(reader)
     await harness.tap(reader, f"fol:sector:{WORK}")
     await harness.tap(reader, f"fol:sector:{EDUCATION}")
@@ -267,7 +271,7 @@ async def test_sectors_and_frequency_are_chosen_with_toggles(harness: Harness) -
 async def test_only_the_sectors_followed(harness: Harness) -> None:
     work, education = Person(707, "en"), Person(708, "en")
     for reader, sector in ((work, WORK), (education, EDUCATION)):
-        await harness.send(reader, "/follow")
+        await follow_weekly(harness, reader)
         await harness.tap(reader, f"fol:sector:{sector}")
     await pact_week(harness, Person(709, "en"))  # in education
     harness.clock.current = MONDAY
@@ -278,13 +282,13 @@ async def test_only_the_sectors_followed(harness: Harness) -> None:
 
 async def test_daily_followers_get_each_day_that_had_news(harness: Harness) -> None:
     reader = Person(710, "en")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     await harness.tap(reader, "fol:freq:daily")
     await pact_week(harness, Person(711, "en"))
     tuesday = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
     harness.clock.current = tuesday
-    [_, text] = to(reader, await sweep(harness))
-    assert "23 Nov 2026 – 24 Nov 2026" in text.text
+    [photo, _] = to(reader, await sweep(harness))
+    assert "23 Nov 2026 – 24 Nov 2026" in photo.text
     harness.clock.current = tuesday + dt.timedelta(days=1)  # nothing happened on Tuesday
     assert to(reader, await sweep(harness)) == []
     # and a weekly Monday means nothing to a daily reader
@@ -297,7 +301,7 @@ async def test_unfollow_from_under_a_digest_in_one_tap_stops_the_next_already_qu
 ) -> None:
     reader = Person(712, "en")
     contact = Person(713, "en")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     found = await pact_week(harness, contact)
     harness.clock.current = MONDAY
     await sweep(harness)
@@ -351,7 +355,7 @@ async def test_published_endorsements_are_in_the_week_they_are_published(
     harness: Harness,
 ) -> None:
     reader = Person(715, "en")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     campaign = await open_campaign(harness, TEAM)
     await endorse(harness, Person(716, "en", "Lena"), campaign, "Samen maken we het verschil.")
     await harness.send(TEAM, "/moderate")
@@ -372,7 +376,7 @@ async def test_published_endorsements_are_in_the_week_they_are_published(
 
 async def test_a_long_digest_is_split_between_items_never_inside_one(harness: Harness) -> None:
     reader = Person(717, "en")
-    await harness.send(reader, "/follow")
+    await follow_weekly(harness, reader)
     contact = Person(718, "en")
     await register(harness, contact, "Buurthuis De Brug met een lange naam voor dit voorbeeld")
     titles = [f"Engagement {n:02} " + "met een lange titel " * 5 for n in range(25)]
@@ -411,7 +415,7 @@ async def test_a_429_or_5xx_in_the_middle_of_a_digest_sends_the_rest_not_the_cha
 ) -> None:
     first, second = Person(720, "en"), Person(721, "en")
     for reader in (first, second):
-        await harness.send(reader, "/follow")
+        await follow_weekly(harness, reader)
     await pact_week(harness, Person(722, "en"))
     harness.clock.current = MONDAY
     await harness.application.services.digests.catch_up()
@@ -443,7 +447,7 @@ async def test_a_429_or_5xx_in_the_middle_of_a_digest_sends_the_rest_not_the_cha
 async def test_a_reader_who_blocked_the_bot_is_not_tried_again(harness: Harness) -> None:
     gone, stays = Person(723, "en"), Person(724, "en")
     for reader in (gone, stays):
-        await harness.send(reader, "/follow")
+        await follow_weekly(harness, reader)
     contact = Person(725, "en")
     found = await pact_week(harness, contact)
     harness.request.fail(Fault("sendPhoto", 403, "Forbidden: bot was blocked", chat_id=gone.id))
@@ -471,15 +475,15 @@ async def test_a_reader_who_blocked_the_bot_is_not_tried_again(harness: Harness)
     )
     await log_progress(harness, contact, found, "Tien sessies.", "10")
     harness.clock.current = MONDAY + dt.timedelta(days=14)
-    [_, text] = to(gone, await sweep(harness))
+    [photo, text] = to(gone, await sweep(harness))
     # (the weeks they were away are not piled up: from the last digest moment on)
-    assert "7 Dec 2026 – 14 Dec 2026" in text.text and "Tien sessies." in text.text
+    assert "7 Dec 2026 – 14 Dec 2026" in photo.text and "Tien sessies." in text.text
 
 
 async def test_the_chart_is_uploaded_once_and_sent_again_by_its_file_id(harness: Harness) -> None:
     readers = [Person(730 + n, "nl") for n in range(3)]
     for reader in readers:
-        await harness.send(reader, "/follow")
+        await follow_weekly(harness, reader)
     await pact_week(harness, Person(735, "nl"))
     harness.clock.current = MONDAY
     photos = [c for c in await sweep(harness) if c.method == "sendPhoto"]
@@ -509,8 +513,8 @@ async def test_the_channel_gets_all_sectors_in_the_default_language_once_per_per
         photo, text = to(channel, await sweep(h))
         assert photo.method == "sendPhoto"
         # The first period of a channel is the week before its first moment.
-        assert text.text.startswith("<b>De nieuwsbrief van het pact</b> · 23 nov 2026 – 30 nov")
-        assert "Sectoren: Alle sectoren" in text.text and text.buttons == []
+        assert photo.text.startswith("<b>De nieuwsbrief van het pact</b> · 23 nov 2026 – 30 nov")
+        assert "Sectoren: Alle sectoren" in photo.text and text.buttons == []
         assert to(channel, await sweep(h)) == []
         await h.restart()
         assert to(channel, await sweep(h)) == []
@@ -529,7 +533,7 @@ async def test_the_team_previews_as_a_reader_would_get_it_and_sends_now_with_a_r
 ) -> None:
     readers = [Person(750 + n, ("nl", "fr", "en")[n % 3]) for n in range(3)]
     for reader in readers:
-        await harness.send(reader, "/follow")
+        await follow_weekly(harness, reader)
     await pact_week(harness, Person(755, "nl"))
     harness.clock.advance(hours=2)
     card = texts(await harness.send(TEAM, "/digest"))[0]
@@ -545,8 +549,8 @@ async def test_the_team_previews_as_a_reader_would_get_it_and_sends_now_with_a_r
     calls = await harness.tap(TEAM, f"dig:view:fr.{1 << EDUCATION:x}")
     preview = to(TEAM, calls)
     assert [c.method for c in preview] == ["sendMessage", "sendPhoto", "sendMessage"]
-    assert preview[1].text.startswith("Le pacte en chiffres")
-    assert "Secteurs : Enseignement et formation" in preview[2].text
+    assert preview[1].text.startswith("<b>Le récapitulatif du pacte</b> · 23 nov. 2026")
+    assert "Secteurs : Enseignement et formation" in preview[1].text
     assert "Renforcer la capacité d'agir" in preview[2].text
     calls = await harness.tap(TEAM, f"dig:send:fr.{1 << EDUCATION:x}")
     assert texts(calls)[-1] == (
@@ -577,7 +581,7 @@ async def test_the_team_previews_as_a_reader_would_get_it_and_sends_now_with_a_r
 
 async def test_digest_is_for_the_team_only(harness: Harness) -> None:
     stranger = Person(760, "en")
-    await harness.send(stranger, "/follow")
+    await follow_weekly(harness, stranger)
     await pact_week(harness, Person(761, "en"))
     calls = await harness.send(stranger, "/digest")
     assert texts(calls) == ["This command is for the pact team."]
@@ -590,3 +594,82 @@ async def test_digest_is_for_the_team_only(harness: Harness) -> None:
     for data in ("dig:view:de.0", "dig:lang:nl.zz", "dig:nope:nl.0", "dig:report:x"):
         calls = await harness.press(TEAM, data)
         assert alerts(calls) == ["This button is no longer valid."], data
+
+
+# -- never empty: news, or nothing --------------------------------------------------------------
+
+
+async def test_a_session_announced_before_rides_along_and_sends_nothing_on_its_own(
+    harness: Harness,
+) -> None:
+    reader = Person(770, "en")
+    await follow_weekly(harness, reader)
+    await harness.tap(reader, "fol:freq:daily")
+    contact = Person(771, "en")
+    found = await pact_week(harness, contact)
+    monday_morning = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    harness.clock.current = monday_morning
+    await schedule(harness, "01/12/2026 14:30", (EDUCATION,))  # a newly scheduled session
+    await harness.dispatch()
+    harness.clock.current = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+    [_, text] = to(reader, await sweep(harness))
+    assert "Follow-up education" in text.text
+    for day in (25, 26):  # the same session ahead, nothing new: nothing is sent
+        harness.clock.current = dt.datetime(2026, 11, day, 8, 0, tzinfo=dt.UTC)
+        assert to(reader, await sweep(harness)) == [], day
+    await log_progress(harness, contact, found, "Zes sessies.", "6")
+    harness.clock.current = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+    [_, text] = to(reader, await sweep(harness))
+    assert "Zes sessies." in text.text and "Follow-up education" in text.text  # rides along
+
+
+async def test_the_readers_organisation_comes_first_and_totals_leave_out_the_zeros(
+    harness: Harness,
+) -> None:
+    contact = Person(772, "en")
+    await pact_week(harness, contact)
+    await record_intention(harness, contact, "Overdue plan", due="27/11/2026", indicator=None)
+    await follow_weekly(harness, contact)
+    harness.clock.current = MONDAY
+    [photo, text] = to(contact, await sweep(harness))
+    assert photo.text.count("digest</b>") == 1 and "digest</b>" not in text.text  # one heading
+    assert text.text.startswith("<b>Your organisation</b>\n• <b>Overdue plan</b>: past its due")
+    assert "Increase agency 2" in text.text
+    assert " 0," not in text.text and not text.text.rstrip().endswith(" 0")
+    assert "Build trust" not in text.text  # a lever nobody works on is left out
+    labels = [label for row in text.buttons for label, _ in row]
+    assert "📈 Progress: Overdue plan" in labels
+
+
+async def test_a_period_of_one_day_is_written_once(harness: Harness) -> None:
+    await pact_week(harness, Person(773, "en"))
+    harness.clock.current = dt.datetime(2026, 11, 23, 20, 0, tzinfo=dt.UTC)
+    await harness.send(TEAM, "/digest")
+    calls = await harness.tap(TEAM, "dig:view:en.0")
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    assert photo.text.startswith("<b>The pact's digest</b> · 23 Nov 2026\n")
+
+
+async def test_follow_subscribes_only_once_the_person_chooses(harness: Harness) -> None:
+    person = Person(774, "nl")
+    offer = texts(await harness.send(person, "/follow"))[0]
+    assert "Hoe vaak wil je ze?" in offer
+    assert harness.buttons(person) == ["fol:freq:weekly", "fol:freq:daily"]
+    db = harness.application.services.db
+    assert await db.fetchval("SELECT count(*) FROM subscription WHERE person_id = 774") == 0
+    await harness.tap(person, "fol:freq:daily")
+    assert await db.fetchval("SELECT frequency FROM subscription WHERE person_id = 774") == "daily"
+
+
+async def test_the_same_chart_for_other_sectors_is_not_uploaded_again(harness: Harness) -> None:
+    """Two readers of different sectors whose figures are the same get the same picture:
+    uploaded once, sent again by its file id."""
+    first, second = Person(775, "en"), Person(776, "en")
+    await follow_weekly(harness, first)
+    await follow_weekly(harness, second)
+    await harness.tap(second, f"fol:sector:{EDUCATION}")  # all sectors hold only education
+    await pact_week(harness, Person(777, "en"))
+    harness.clock.current = MONDAY
+    photos = [c for c in await sweep(harness) if c.method == "sendPhoto"]
+    assert len(photos) == 2
+    assert len([c for c in photos if "photo" in c.files]) == 1

@@ -99,6 +99,7 @@ class UpcomingSession:
     title: str
     start: dt.datetime
     sectors: tuple[int, ...] | None  # None: every sector
+    changed_at: dt.datetime  # scheduled, moved or edited: news in the period that holds it
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +140,15 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        """Nothing to tell: the totals alone are no news."""
+        """Nothing to tell: the totals alone are no news, nor are sessions ahead that were
+        announced before, nor the reader's own overdue intentions: they ride along with
+        news (a newly scheduled or moved session is news)."""
         return not (
             self.new
             or self.statuses
             or self.progress
-            or self.sessions
+            or any(self.since <= s.changed_at < self.until for s in self.sessions)
             or self.paragraphs
-            or self.attention
         )
 
 
@@ -529,6 +531,7 @@ class Digests:
                 r["title"],
                 from_db(r["start_at"]),
                 None if r["all_sectors"] else _ids(r["sectors"]),
+                from_db(r["updated_at"]),
             )
             for r in await digests.upcoming_sessions(reader, end, to_db(until + AHEAD))
         )

@@ -181,7 +181,7 @@ async def upcoming_sessions(conn: aiosqlite.Connection, start: str, end: str) ->
     """Sessions scheduled in [start, end), with their sectors."""
     return await many(
         conn,
-        "SELECT s.id, s.title, s.start_at, s.all_sectors,"
+        "SELECT s.id, s.title, s.start_at, s.all_sectors, s.updated_at,"
         " (SELECT group_concat(sector_id) FROM session_sector WHERE session_id = s.id) AS sectors"
         " FROM session s WHERE s.state = 'scheduled' AND s.start_at >= ? AND s.start_at < ?"
         " ORDER BY s.start_at",

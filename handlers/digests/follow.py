@@ -17,14 +17,33 @@ FREQUENCY_NAMES = {"weekly": N_("Weekly"), "daily": N_("Daily"), "none": N_("Non
 
 
 async def follow(update: Update, context: PactContext) -> None:
-    """Follow the digest (weekly, every sector, unless chosen before) and see the card to
-    change it."""
+    """A follower sees the card to change what they follow; anyone else sees what the
+    digest is and chooses how often: nothing is followed before they choose."""
     person_id = user_id_of(update)
-    digests = context.services.digests
-    found = await digests.subscription(person_id)
+    found = await context.services.digests.subscription(person_id)
     if found is None or not found.following:
-        found = await digests.follow(person_id, "weekly", found.sectors if found else None)
+        await send(update, context, *_offer(context))
+        return
     await send(update, context, *await _card(context, found))
+
+
+def _offer(context: PactContext) -> tuple[str, dict[str, object]]:
+    t = context.i18n
+    lines = [
+        t.gettext("<b>The pact's digest</b>"),
+        t.gettext(
+            "New intentions, status changes, progress, the sessions ahead and published "
+            "endorsements of the sectors you follow, with a chart. Nothing happened: nothing "
+            "is sent."
+        ),
+        "",
+        t.gettext("How often do you want it? You choose the sectors next."),
+    ]
+    rows = [
+        [(t.gettext("🔔 Weekly") + f" ({when_text(t, context, 'weekly')})", "fol:freq:weekly")],
+        [(t.gettext("🔔 Daily") + f" ({when_text(t, context, 'daily')})", "fol:freq:daily")],
+    ]
+    return "\n".join(lines), keyboard(rows)
 
 
 async def unfollow(update: Update, context: PactContext) -> None:
@@ -110,11 +129,13 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await answer(update, context)
         await send(update, context, *await _card(context, found))
         return
+    if action == "freq":  # also the first choice of someone who does not follow yet
+        found = await digests.follow(person_id, value, found.sectors if found else None)
+        await show(update, context, *await _card(context, found))
+        return
     if found is None:
         raise no_longer_valid()
-    if action == "freq":
-        found = await digests.follow(person_id, value, found.sectors)
-    elif action == "all":
+    if action == "all":
         found = await digests.follow(person_id, _active(found), None)
     elif action == "sector":
         sector = parse_id(value)

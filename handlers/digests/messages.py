@@ -9,6 +9,7 @@ period (`Memo`); only a contact's "your organisation" part is theirs alone.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -57,7 +58,21 @@ def short(text: str, limit: int = PARAGRAPH_SHOWN) -> str:
 
 
 def period_text(t: Translator, digest: Digest) -> str:
-    return f"{t.date(digest.since, 'medium')} – {t.date(digest.until, 'medium')}"
+    """From when to when, or the one day when the period lies within it."""
+    since, until = t.date(digest.since, "medium"), t.date(digest.until, "medium")
+    return since if since == until else f"{since} – {until}"
+
+
+def heading(t: Translator, digest: Digest, sectors: list[Sector]) -> str:
+    """The digest's one heading: the period and the sectors, as the chart's caption."""
+    return "\n".join(
+        (
+            t.gettext("<b>The pact's digest</b> · {period}").format(period=period_text(t, digest)),
+            t.gettext("Sectors: {sectors}").format(
+                sectors=sectors_text(t, sectors, digest.sectors)
+            ),
+        )
+    )
 
 
 def sectors_text(t: Translator, sectors: list[Sector], chosen: tuple[int, ...] | None) -> str:
@@ -75,12 +90,9 @@ def _capped(t: Translator, items: list[str]) -> list[str]:
 
 
 def sections(t: Translator, digest: Digest, sectors: list[Sector]) -> list[Section]:
-    """The news every reader of these sectors gets, section by section."""
-    head = t.gettext("<b>The pact's digest</b> · {period}").format(period=period_text(t, digest))
-    chosen = t.gettext("Sectors: {sectors}").format(
-        sectors=sectors_text(t, sectors, digest.sectors)
-    )
-    found: list[Section] = [(head, [chosen])]
+    """The news every reader of these sectors gets, section by section (the heading is
+    the chart's caption)."""
+    found: list[Section] = []
     news = (
         (t.gettext("<b>New intentions</b>"), [_new(t, x) for x in digest.new]),
         (t.gettext("<b>Status changes</b>"), [_status(t, x) for x in digest.statuses]),
@@ -95,7 +107,9 @@ def sections(t: Translator, digest: Digest, sectors: list[Sector]) -> list[Secti
         ),
     )
     found += [(heading, _capped(t, items)) for heading, items in news if items]
-    found.append(_totals(t, digest, sectors))
+    totals = _totals(t, digest, sectors)
+    if totals[1]:
+        found.append(totals)
     return found
 
 
@@ -151,10 +165,11 @@ def _paragraph(t: Translator, x: PublishedParagraph) -> str:
 
 def _totals(t: Translator, digest: Digest, sectors: list[Sector]) -> Section:
     levers = ", ".join(
-        f"{lever_name(t, lever.code)} {t.number(digest.per_lever.get(lever.code, 0))}"
+        f"{lever_name(t, lever.code)} {t.number(digest.per_lever[lever.code])}"
         for lever in LEVERS
+        if digest.per_lever.get(lever.code)  # a lever nobody works on yet is left out
     )
-    lines = [t.gettext("Intentions per lever: {levers}").format(levers=levers)]
+    lines = [t.gettext("Intentions per lever: {levers}").format(levers=levers)] if levers else []
     per_sector = ", ".join(
         f"{esc(sector_name(t, sectors, s))} {t.number(n)}"
         for s, n in sorted(digest.per_sector.items())
@@ -261,8 +276,10 @@ class DigestRenderer:
             return found
         sectors = await self._services.sectors.all()
         png = await CHART.png(chart_labels(t), chart_figures(t, digest))
-        caption = t.gettext("The pact in figures · {period}").format(period=period_text(t, digest))
-        chart_key = "digest:" + ":".join(str(part) for part in key)
+        caption = heading(t, digest, sectors)
+        # The same picture (another period or set of sectors with the same figures) is sent
+        # again by the file id Telegram gave it, not uploaded twice.
+        chart_key = "digest:" + hashlib.sha256(png).hexdigest()[:32]
         found = Rendered(sections(t, digest, sectors), png, chart_key, caption)
         self._memo[key] = found
         if len(self._memo) > MEMO_SIZE:
@@ -275,8 +292,8 @@ class DigestRenderer:
         rendered = await self._shared(t, digest)
         found = list(rendered.sections)
         rows: list[list[tuple[str, str]]] = []
-        if digest.attention:
-            found.append(attention_section(t, digest.attention))
+        if digest.attention:  # the reader's own organisation first
+            found.insert(0, attention_section(t, digest.attention))
             rows += [
                 [(progress_label(t, a), f"prog:start:{a.intention_id}")]
                 for a in digest.attention[:ATTENTION_BUTTONS]
