@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -119,13 +120,18 @@ async def test_each_export_is_a_csv_with_its_columns_and_an_audit_entry(
     assert rows[0] == EXPORT_HEADERS[what]
     expected = {
         "organisations": ["Vzw Export; met puntkomma", "Education and training"],
-        "intentions": ["Taalcafé", "Increase agency", "Jobs found", "4.0"],
-        "progress": ["Taalcafé", "Vier sessies.", "Jobs found = 4.0"],
+        "intentions": ["Taalcafé", "Increase agency", "Jobs found", "0", "10", "4"],
+        "progress": ["Taalcafé", "Vier sessies.", "Jobs found = 4"],
         "sessions": ["Follow-up education", "Vzw Export; met puntkomma", "yes"],
         "broadcasts": [],
     }[what]
     body = [cell for row in rows[1:] for cell in row]
     assert all(value in body for value in expected), (expected, rows)
+    # Numbers and moments as a spreadsheet reads them: no "4.0", no UTC ISO "…T…+00:00".
+    assert not [c for c in body if c.endswith(".0") or "+00:00" in c or "T09:" in c], rows
+    moments = [c for c in body if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", c)]
+    if what != "broadcasts":
+        assert moments and "2026-11-23 10:00" in moments  # 09:00 UTC, in Brussels
     db = harness.application.services.db
     assert await db.fetchval("SELECT count(*) FROM audit_log WHERE action = ?", (f"export.{what}",))
 
@@ -170,6 +176,12 @@ async def test_an_owner_adds_a_colleague_by_forwarding_and_they_see_the_team_men
     described = {c["command"] for c in menu.params["commands"]}
     assert {"admin", "broadcast", "team"} <= described
     assert texts(await harness.send(colleague, "/admin"))[0].startswith("<b>Bureau")
+    # They are told, in their language, by the bot itself.
+    told = [c for c in await harness.dispatch() if c.chat_id == colleague.id]
+    assert [c.text for c in told] == [
+        "Vous faites maintenant partie de l'équipe du pacte. /admin ouvre le bureau de "
+        "l'équipe, et /help liste ses commandes."
+    ]
     # Removed from the desk, after a confirmation: the team commands go at once.
     await harness.send(TEAM, "/admin")
     await harness.tap(TEAM, "adm:go:team")
@@ -181,8 +193,32 @@ async def test_an_owner_adds_a_colleague_by_forwarding_and_they_see_the_team_men
     assert texts(await harness.send(colleague, "/admin")) == [
         "Cette commande est réservée à l'équipe du pacte."
     ]
+    told = [c for c in await harness.dispatch() if c.chat_id == colleague.id]
+    assert [c.text for c in told] == [
+        "Vous ne faites plus partie de l'équipe du pacte. Merci pour votre travail."
+    ]
     # A forward whose author Telegram hides.
     calls = await forward(
         harness, TEAM, {"type": "hidden_user", "date": 1_790_000_000, "sender_user_name": "X"}
     )
     assert "Ask them for their user id" in texts(calls)[0]
+
+
+def test_export_cells_are_numbers_and_moments_a_spreadsheet_reads() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Translator
+    from handlers.kit.exports import cell
+
+    brussels = ZoneInfo("Europe/Brussels")
+    nl, en = Translator("nl", brussels), Translator("en", brussels)
+    assert [cell(v, nl) for v in (6.0, 2.5, 1234567.25, 7, None)] == [
+        "6",
+        "2,5",
+        "1234567,25",
+        7,
+        "",
+    ]
+    assert cell(2.5, en) == "2.5"
+    assert cell("2026-07-01T22:30:00+00:00", nl) == "2026-07-02 00:30"  # summer time
+    assert cell("2027-12-31", nl) == "2027-12-31"  # a date stays a date

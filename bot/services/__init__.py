@@ -55,9 +55,9 @@ class Services:
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
-    team = Team(db, clock, settings.admin_ids)
-    sectors = Sectors(db, clock, team)
     outbox = Outbox(db, clock, Kinds(), timedelta(days=settings.outbox_retention_days))
+    team = Team(db, clock, settings.admin_ids, outbox)
+    sectors = Sectors(db, clock, team)
     organisations = Organisations(db, clock, sectors, team, outbox)
     return Services(
         settings=settings,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
 from bot.clock import Clock, to_db
+from bot.delivery.outbox import Message, Outbox
 from bot.i18n import N_
 from bot.services.errors import Invalid, NotAllowed
 from bot.storage import audit, people
@@ -10,10 +13,13 @@ from bot.storage.db import Database
 
 
 class Team:
-    def __init__(self, db: Database, clock: Clock, owner_ids: frozenset[int]) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, owner_ids: frozenset[int], outbox: Outbox
+    ) -> None:
         self._db = db
         self._clock = clock
         self.owner_ids = owner_ids
+        self._outbox = outbox
         self._members: set[int] | None = None
 
     async def member_ids(self) -> set[int]:
@@ -42,6 +48,7 @@ class Team:
             if added:
                 now = to_db(self._clock.now())
                 await audit.record(tx, actor_id, "team.add", {"person_id": person_id}, now)
+                await self._tell(tx, person_id, "team-added", now)
         self._members = None
         return added
 
@@ -52,8 +59,22 @@ class Team:
             if removed:
                 now = to_db(self._clock.now())
                 await audit.record(tx, actor_id, "team.remove", {"person_id": person_id}, now)
+                await self._tell(tx, person_id, "team-removed", now)
         self._members = None
         return removed
+
+    async def _tell(self, tx: aiosqlite.Connection, person_id: int, kind: str, now: str) -> None:
+        """The person hears it from the bot (the latest change wins, after downtime too)."""
+        message = Message(
+            person_id,
+            kind,
+            self._clock.now(),
+            f"{kind}:{person_id}:{now}",
+            {},
+            subject=f"team:{person_id}",
+            collapse=f"team:{person_id}",
+        )
+        await self._outbox.enqueue(tx, [message])
 
     def _require_owner(self, actor_id: int) -> None:
         if actor_id not in self.owner_ids:

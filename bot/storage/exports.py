@@ -26,7 +26,7 @@ _QUERIES = {
     # Every progress update, oldest first, with the values it logged.
     "progress": (
         "SELECT p.id, p.at, i.id AS intention_id, i.title, o.name AS organisation, p.text,"
-        " (SELECT group_concat(d.name || ' = ' || v.value, '; ') FROM progress_value v"
+        " (SELECT json_group_array(json_array(d.name, v.value)) FROM progress_value v"
         "  JOIN indicator d ON d.id = v.indicator_id WHERE v.progress_id = p.id) AS vals"
         " FROM progress p JOIN intention i ON i.id = p.intention_id"
         " JOIN organisation o ON o.id = i.organisation_id ORDER BY p.at, p.id"

@@ -379,6 +379,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
             "skipped": t.gettext("not sent: cancelled"),
         }
         content = csv_bytes(
+            t,
             [t.gettext("Telegram user id"), t.gettext("Why"), t.gettext("Telegram's answer")],
             [[r["recipient_id"], reasons[r["state"]], r["last_error"] or ""] for r in rows],
         )

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import PactContext
 from bot.i18n import N_
-from handlers.desk import desk, sectors, team, views
+from handlers.desk import desk, messages, sectors, team, views
 from handlers.kit.feature import Command, DeskView, Feature
 
 if TYPE_CHECKING:
@@ -55,5 +55,6 @@ FEATURE = Feature(
         DeskView("sectors", N_("🏷 Sectors"), sectors.sectors),
         DeskView("team", N_("👥 The team"), team.team),
     ),
+    kinds=messages.kinds,
     handlers=_forwards,
 )

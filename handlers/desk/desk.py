@@ -27,7 +27,7 @@ from handlers.kit.common import (
     show,
     user_id_of,
 )
-from handlers.kit.exports import csv_bytes
+from handlers.kit.exports import cell, csv_bytes
 from handlers.kit.feature import DeskView, wiring
 
 # The menu's views in this order, two a row; each is a feature's `DeskView` (a view no
@@ -104,7 +104,9 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await context.bot.deliver(
             person_id,
             Document(
-                csv_bytes(header, lines), f"{value}-{stamp}.csv", t.gettext(EXPORT_NAMES[value])
+                csv_bytes(t, header, lines),
+                f"{value}-{stamp}.csv",
+                t.gettext(EXPORT_NAMES[value]),
             ),
         )
     elif action == "log":
@@ -154,7 +156,7 @@ async def _csv(
         )]  # fmt: skip
         return header, [
             [r["id"], r["at"], r["intention_id"], r["title"], r["organisation"], r["text"],
-             r["vals"]]
+             _values(t, r["vals"])]
             for r in rows
         ]  # fmt: skip
     if what == "sessions":
@@ -177,6 +179,12 @@ async def _csv(
          r["approved_by"], r["sent"], r["blocked"], r["failed"], r["cancelled"], r["pending"]]
         for r in rows
     ]  # fmt: skip
+
+
+def _values(t: Translator, stored: str | None) -> str:
+    """The values a progress update logged: "Jobs found = 4; Hours = 2,5"."""
+    pairs = json.loads(stored or "[]")
+    return "; ".join(f"{name} = {cell(float(value), t)}" for name, value in pairs)
 
 
 async def _log(update: Update, context: PactContext, value: str) -> None:

@@ -158,7 +158,7 @@ async def _export(context: PactContext, person_id: int, campaign: Campaign, what
     if what == "public":
         rows = public_rows(await services.campaigns.published(person_id, campaign.id))
         content = csv_bytes(
-            [t.gettext("Name"), t.gettext("Organisation"), t.gettext("Paragraph")], rows
+            t, [t.gettext("Name"), t.gettext("Organisation"), t.gettext("Paragraph")], rows
         )
         name, caption = (
             f"endorsements-{campaign.id}-public.csv",
@@ -169,7 +169,7 @@ async def _export(context: PactContext, person_id: int, campaign: Campaign, what
         )
     elif what == "internal":
         found = await services.campaigns.endorsements(person_id, campaign.id)
-        content = csv_bytes(_internal_header(t), [_internal_row(t, e) for e in found])
+        content = csv_bytes(t, _internal_header(t), [_internal_row(t, e) for e in found])
         name, caption = (
             f"endorsements-{campaign.id}-internal.csv",
             t.gettext(
@@ -222,7 +222,7 @@ def _internal_header(t: Translator) -> list[str]:
 
 def _internal_row(t: Translator, e: Endorsement) -> list[object]:
     yes, no = t.gettext("yes"), t.gettext("no")
-    at = {key: t.datetime(value, "short") for key, value in e.consented_at.items()}
+    at = e.consented_at  # moments: the CSV writes them as a spreadsheet reads them
     return [
         e.id,
         t.gettext(STATE_NAMES.get(e.state, e.state)),
