@@ -229,7 +229,10 @@ class Harness:
         return live
 
     def last_text(self, person: Person) -> str:
-        return self.request.messages(chat_id=person.id)[-1].text
+        """The text of the bottom message of the chat, as it looks now."""
+        shown = self.request.messages(chat_id=person.id)
+        bottom = max((c.message_id or 0) for c in shown)
+        return [c for c in shown if (c.message_id or 0) == bottom][-1].text
 
 
 def texts(calls: list[Call]) -> list[str]:

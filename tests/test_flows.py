@@ -116,3 +116,95 @@ async def test_flow_names_prefixes_and_commands_must_be_unique(harness: Harness)
         Flows(app, [flow("mine")], taken={"mine": None})  # a prefix routed elsewhere
     with pytest.raises(ValueError, match="unique"):
         Flows(app, [flow("a", "go"), flow("b", "go")])
+
+
+# -- what a question says is true ------------------------------------------------------------------
+
+HINT = "(/cancel stops without saving)"
+
+
+async def test_the_way_out_is_said_on_the_first_question_and_goes_once_saved(
+    harness: Harness,
+) -> None:
+    person = Person(590, "en")
+    [first] = [c for c in await harness.send(person, "/register") if c.method == "sendMessage"]
+    assert HINT in first.text
+    second = texts(await harness.send(person, "Vzw Uitweg"))[-1]
+    assert HINT not in second
+    await harness.tap(person, "reg:sector:2")
+    calls = await harness.tap(person, "reg:ok:")
+    [edited] = [c for c in calls if c.message_id == first.message_id]
+    assert edited.text == "What is the name of your organisation?" and edited.buttons == []
+
+
+async def test_a_choice_closed_with_done_shows_what_was_chosen(harness: Harness) -> None:
+    team = Person(1, "en")
+    await harness.send(team, "/newsession")
+    await harness.send(team, "Sector meeting")
+    await harness.tap(team, "ns:sector:2")
+    await harness.tap(team, "ns:sector:4")
+    question = texts(await harness.tap(team, "ns:sector:done"))[-1]
+    assert question.startswith("✓ Education and training, Housing\n\nWhen does it start?")
+    assert "✓ Done" not in question
+
+
+async def test_a_review_shows_no_answer_on_top_and_a_typed_change_comes_below_it(
+    harness: Harness,
+) -> None:
+    person = Person(591, "nl")
+    await harness.send(person, "/register")
+    await harness.send(person, "Vzw Onder")
+    review = texts(await harness.tap(person, "reg:sector:2"))[-1]
+    assert review.startswith("<b>Controleer en bevestig</b>")
+    [shown] = [c for c in harness.request.messages(person.id) if c.text == review]
+    calls = await harness.tap(person, "reg:edit:website")
+    question = [c for c in calls if c.method == "sendMessage"]
+    assert len(question) == 1 and question[0].message_id != shown.message_id
+    [kept] = [c for c in calls if c.message_id == shown.message_id]  # the review stays,
+    assert kept.method == "editMessageReplyMarkup" and kept.buttons == []  # without buttons
+    await harness.send(person, "www.onder.be")
+    assert "https://www.onder.be" in harness.last_text(person)
+    # Ticking tags and closing them with Done brings the review back without a "✓ Klaar".
+    await harness.tap(person, "reg:ok:")
+    await harness.send(person, "/intention")
+    await harness.send(person, "Taalcafé")
+    await harness.send(person, "Elke week een taalcafé in de bibliotheek.")
+    await harness.tap(person, "int:lever:agency")
+    await harness.send(person, "31/12/2027")
+    await harness.tap(person, "int:indicator:none")
+    await harness.tap(person, "int:edit:preconditions")
+    await harness.tap(person, "int:preconditions:cooperation")
+    review = texts(await harness.tap(person, "int:preconditions:"))[-1]
+    assert review.startswith("<b>Controleer en bevestig</b>") and "✓" not in review.split("\n")[0]
+
+
+async def test_durations_are_written_as_the_language_writes_them(harness: Harness) -> None:
+    team = Person(1, "nl")
+    await harness.send(team, "/newsession")
+    await harness.send(team, "Sectoroverleg")
+    await harness.tap(team, "ns:sector:2")
+    await harness.tap(team, "ns:sector:done")
+    await harness.send(team, "01/12/2026 14:30")
+    labels = [label for row in harness.request.messages(team.id)[-1].buttons for label, _ in row]
+    assert labels[:4] == ["1u", "1u30", "2u", "3u"]
+
+
+async def test_the_team_is_offered_its_desk_not_a_registration(harness: Harness) -> None:
+    await harness.send(Person(1, "en"), "/start")
+    buttons = harness.buttons(Person(1, "en"))
+    assert "adm:menu:" in buttons and "reg:start:" not in buttons
+    await harness.send(Person(592, "en"), "/start")
+    assert "reg:start:" in harness.buttons(Person(592, "en"))
+
+
+async def test_a_review_without_indicators_says_so_in_french(harness: Harness) -> None:
+    person = Person(593, "fr")
+    await register(harness, person, "Asbl Sans")
+    await harness.send(person, "/intention")
+    await harness.send(person, "Café des langues")
+    await harness.send(person, "Un café des langues chaque semaine à la bibliothèque.")
+    await harness.tap(person, "int:lever:agency")
+    await harness.send(person, "31/12/2027")
+    review = texts(await harness.tap(person, "int:indicator:none"))[-1]
+    assert "0 indicateur" not in review
+    assert "Pas encore d'indicateur : ajoutez-en un pour mesurer les progrès." in review

@@ -293,7 +293,10 @@ async def _ask_review(context: PactContext, draft: Draft) -> Question:
         ),
     ]
     count = len(draft["indicators"])
-    lines.append(t.ngettext("{n} indicator:", "{n} indicators:", count).format(n=count))
+    if count:
+        lines.append(t.ngettext("{n} indicator:", "{n} indicators:", count).format(n=count))
+    else:
+        lines.append(t.gettext("No indicator yet: add one to measure the progress."))
     for ind in draft["indicators"]:
         lines.append(
             t.gettext("• {name}: from {baseline} to {target} {unit}").format(

@@ -175,6 +175,16 @@ class Flow:
         context.flow_before = None
         if not rider.committed:  # nothing was written: store the end on its own
             await persistence.write_through(context.person_id, context.user_data)
+        await self._saved(context, draft.get("_first"))
+
+    async def _saved(self, context: PactContext, first: list[Any] | None) -> None:
+        """Saved: the first question no longer says that /cancel stops without saving."""
+        if not first or context.person_id is None:
+            return
+        try:
+            await context.bot.edit_text(context.person_id, int(first[0]), first[1], NO_BUTTONS)
+        except TelegramError as error:  # gone, or too old to edit: it stays as it was
+            _LOGGER.info("the first question keeps its hint: %s", error)
 
     async def _ask(
         self,
@@ -199,11 +209,13 @@ class Flow:
         if step.skippable:
             extra.append((t.gettext("Skip"), f"{self.name}:skip:"))
         all_rows = [*rows, extra] if extra else list(rows)
+        first = len(draft["_path"]) == 1
+        # The way out is said once, on the first question; it goes when the flow saves.
         hint = t.gettext("(/cancel stops without saving)")
-        body = f"{text}\n\n<i>{hint}</i>"
+        body = f"{text}\n\n<i>{hint}</i>" if first else text
         if note:
             body = f"{note}\n\n{body}"
-        if in_place and answered:
+        if in_place and answered and step.back:  # a review (no Back) shows the answers itself
             body = f"✓ {esc(answered)}\n\n{body}"
         assert context.user_data is not None and context.person_id is not None
         persistence = _persistence(context)
@@ -214,6 +226,10 @@ class Flow:
         reply = show if in_place else send
         try:
             draft["_message"] = await reply(update, context, body, keyboard(all_rows))
+            if first and not note and not in_place:
+                draft["_first"] = [draft["_message"], text]  # to take the hint away at the end
+            elif draft.get("_first") and draft["_first"][0] == draft["_message"]:
+                draft.pop("_first")  # the first question's message shows another one now
         except TelegramError:
             # The question did not reach the person (after the retries): take the step
             # back, so that what they send next answers the question they can see.
@@ -350,7 +366,11 @@ class Flow:
             await refuse(update, context, error)
             return
         await answer(update, context)
-        await self._after(update, context, step, target, in_place=True, answered=_label(query))
+        # What the person chose, on top of the next question: the label of the button, or
+        # what the step says was chosen (`draft["_answered"]`: "Education, Housing", not
+        # the "Done" that closed the choice).
+        answered = draft.pop("_answered", None) or _label(query)
+        await self._after(update, context, step, target, in_place=True, answered=answered)
 
     async def _after(
         self,
@@ -369,6 +389,8 @@ class Flow:
             draft["_return"] = step.name
             target = target.removeprefix("=goto:")
             answered = None  # "Change title" is no answer to show
+            if self._by_name[target].on_button is None:
+                in_place = False  # a question to type below the review, which stays
         name = target or self._next(draft, step)
         await self._go(update, context, name, in_place=in_place, answered=answered)
 

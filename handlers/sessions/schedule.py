@@ -28,7 +28,7 @@ from handlers.kit.common import (
     user_id_of,
 )
 from handlers.kit.flow import DONE, STAY, Draft, Flow, Question, Step, ask, goto, keep
-from handlers.kit.render import offset_text
+from handlers.kit.render import offset_text, sector_name
 
 
 def _offsets_text(context: PactContext, offsets: list[int]) -> str:
@@ -56,6 +56,13 @@ async def _on_sectors(context: PactContext, draft: Draft, action: str, value: st
     if value == "done":
         if not draft["all"] and not draft["sectors"]:
             raise NotAllowed(N_("Tick at least one sector, or All sectors."))
+        t = context.i18n
+        sectors = await context.services.sectors.all()
+        draft["_answered"] = (
+            t.gettext("All sectors")
+            if draft["all"]
+            else ", ".join(sector_name(t, sectors, s) for s in draft["sectors"])
+        )
         return None
     if value == "all":
         draft["all"], draft["sectors"] = not draft["all"], []
@@ -82,14 +89,13 @@ async def on_start(context: PactContext, draft: Draft, text: str) -> str | None:
     return None
 
 
+# Written as each language writes them (1u30 in Dutch): the labels a person can also type.
+DURATIONS = ((N_("1h"), 60), (N_("1h30"), 90), (N_("2h"), 120), (N_("3h"), 180))
+
+
 async def _ask_duration(context: PactContext, draft: Draft) -> Question:
     t = context.i18n
-    rows = [
-        [
-            (label, f"ns:duration:{minutes}")
-            for label, minutes in (("1h", 60), ("1h30", 90), ("2h", 120), ("3h", 180))
-        ]
-    ]
+    rows = [[(t.gettext(label), f"ns:duration:{minutes}") for label, minutes in DURATIONS]]
     return t.gettext("How long? Pick one or type it, like 90 or 1h30."), rows
 
 

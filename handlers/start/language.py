@@ -24,13 +24,17 @@ def language_keyboard(current: str) -> Markup:
 
 
 async def welcome_keyboard(context: PactContext, person_id: int) -> Markup:
-    """The languages, and for someone who is no contact yet, registering: most people
-    come for that, and it is one tap away."""
+    """The languages; for the pact team, their desk; for someone who is no contact yet,
+    registering: most people come for that, and it is one tap away."""
     t = context.i18n
     markup = language_keyboard(t.locale)
-    if await context.services.organisations.of_contact(person_id) is None:
-        register = keyboard([[(t.gettext("🏢 Register your organisation"), "reg:start:")]])
-        markup = {"inline_keyboard": register["inline_keyboard"] + markup["inline_keyboard"]}
+    first: Markup | None = None
+    if await context.services.team.is_member(person_id):
+        first = keyboard([[(t.gettext("🗂 The team's desk"), "adm:menu:")]])
+    elif await context.services.organisations.of_contact(person_id) is None:
+        first = keyboard([[(t.gettext("🏢 Register your organisation"), "reg:start:")]])
+    if first is not None:
+        markup = {"inline_keyboard": first["inline_keyboard"] + markup["inline_keyboard"]}
     return markup
 
 
