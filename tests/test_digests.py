@@ -359,7 +359,7 @@ async def test_published_endorsements_are_in_the_week_they_are_published(
 ) -> None:
     reader = Person(715, "en")
     await follow_weekly(harness, reader)
-    campaign = await open_campaign(harness, TEAM)
+    campaign = await open_campaign(harness, TEAM, titles=(None, "Stronger together"))
     await endorse(harness, Person(716, "en", "Lena"), campaign, "Samen maken we het verschil.")
     await harness.send(TEAM, "/moderate")
     await harness.tap(TEAM, harness.buttons(TEAM)[0])
@@ -373,7 +373,7 @@ async def test_published_endorsements_are_in_the_week_they_are_published(
     [_, text] = to(reader, await sweep(harness))
     assert (
         "<b>Newly published endorsements</b>\n"
-        "• “Samen maken we het verschil.” — Lena (Samen sterker)"
+        "• “Samen maken we het verschil.” — Lena (Stronger together)"  # the reader's title
     ) in text.text
 
 

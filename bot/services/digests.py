@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -109,6 +109,10 @@ class PublishedParagraph:
     name: str | None  # when its author allowed it
     organisation: str | None
     sector_id: int | None
+    campaign_titles: dict[str, str] = field(default_factory=dict)  # French, English
+
+    def campaign_in(self, locale: str) -> str:
+        return self.campaign_titles.get(locale) or self.campaign
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,7 +541,12 @@ class Digests:
         )
         paragraphs = tuple(
             PublishedParagraph(
-                r["title"], r["paragraph"], r["name"], r["organisation"], r["sector_id"]
+                r["title"],
+                r["paragraph"],
+                r["name"],
+                r["organisation"],
+                r["sector_id"],
+                json.loads(r["titles"] or "{}"),
             )
             for r in await digests.published_paragraphs(reader, start, end)
         )

@@ -193,7 +193,7 @@ async def published_paragraphs(conn: aiosqlite.Connection, since: str, until: st
     """Paragraphs of campaigns published in [since, until) whose authors allowed it."""
     return await many(
         conn,
-        "SELECT c.id AS campaign_id, c.title, e.paragraph, o.sector_id,"
+        "SELECT c.id AS campaign_id, c.title, c.titles, e.paragraph, o.sector_id,"
         " CASE WHEN e.consent_name THEN e.published_name END AS name, o.name AS organisation"
         " FROM campaign c JOIN endorsement e ON e.campaign_id = c.id"
         " LEFT JOIN organisation o ON o.id = e.organisation_id"

@@ -159,7 +159,7 @@ def _paragraph(t: Translator, x: PublishedParagraph) -> str:
     return "• " + t.gettext("“{paragraph}” — {who} ({campaign})").format(
         paragraph=esc(short(x.paragraph)),
         who=who or t.gettext("an endorser"),
-        campaign=esc(x.campaign),
+        campaign=esc(x.campaign_in(t.locale)),
     )
 
 
