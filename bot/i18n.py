@@ -96,6 +96,11 @@ def _number(value: int | float | Decimal, kind: str, locale: str) -> str:
     return str(format_decimal(value, locale=babel_locale(locale)))
 
 
+@lru_cache(maxsize=4096)
+def _percent(fraction: float | Decimal, kind: str, locale: str) -> str:
+    return str(format_percent(fraction, locale=babel_locale(locale)))
+
+
 def guess_locale(language_code: str | None, default: str) -> str:
     """The supported locale closest to Telegram's `language_code` (e.g. `fr-BE` → `fr`)."""
     if language_code:
@@ -154,7 +159,7 @@ class Translator:
         return _number(value, type(value).__name__, self.locale)  # 1 and 1.0: one key each
 
     def percent(self, fraction: float | Decimal) -> str:
-        return str(format_percent(fraction, locale=self.babel_locale))
+        return _percent(fraction, type(fraction).__name__, self.locale)
 
 
 def catalog_path(locale: str) -> Path:

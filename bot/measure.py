@@ -12,7 +12,9 @@ WORD_BACKOFF = 0.7  # a cut looks for a space in the last 30% of what fits
 
 def units(text: str) -> int:
     """The length Telegram gives `text` (UTF-16 code units)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def data_bytes(text: str) -> int:
@@ -41,7 +43,7 @@ def fitting(text: str, limit: int) -> int:
 def cut(text: str, limit: int) -> str:
     """`text` within `limit` units: whole, or cut at a word boundary when one is near,
     with "…" to show that more was written."""
-    if units(text) <= limit:
+    if len(text) * 2 <= limit or units(text) <= limit:  # the first test is free
         return text
     end = fitting(text, limit - 1)
     space = text.rfind(" ", 0, end + 1)

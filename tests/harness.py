@@ -236,8 +236,9 @@ class Harness:
 
 
 def texts(calls: list[Call]) -> list[str]:
+    """What there is to read: new messages and edits, not a question merely retired."""
     shown = ("sendMessage", "editMessageText", "sendDocument", "sendPhoto")
-    return [c.text for c in calls if c.method in shown]
+    return [c.text for c in calls if c.method in shown and not c.retired]
 
 
 def notes(calls: list[Call]) -> list[str]:

@@ -39,6 +39,9 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     message_id: int | None = None  # of the message this call sent or edited
     at: float = 0.0  # when it reached the fake, on the harness's sending clock
+    # An edit that only took an answered question's buttons and "(/cancel …)" hint away:
+    # nothing new to read.
+    retired: bool = False
 
     @property
     def chat_id(self) -> int | str | None:
@@ -251,7 +254,11 @@ class RecordingRequest(BaseRequest):
         if call.method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
             message = self._message(call)
             call.message_id = message["message_id"]
-            self._by_chat.setdefault(call.chat_id or 0, []).append(call)
+            chat = self._by_chat.setdefault(call.chat_id or 0, [])
+            if call.method == "editMessageText" and self.check_rules and not call.button_data:
+                before = next((c for c in reversed(chat) if c.message_id == call.message_id), None)
+                call.retired = before is not None and _retires(before.text, call.text)
+            chat.append(call)
             return message
         if call.method == "editMessageReplyMarkup":
             # The message keeps its text, with these buttons (or none) from now on.
@@ -298,3 +305,9 @@ class RecordingRequest(BaseRequest):
         else:
             message["text"] = call.params.get("text", "")
         return message
+
+
+def _retires(before: str, after: str) -> bool:
+    """`after` is `before` without its last paragraph, the italic hint of a live question."""
+    kept, _, hint = before.rpartition("\n\n")
+    return kept == after and hint.startswith("<i>") and hint.endswith("</i>")

@@ -123,18 +123,21 @@ async def test_flow_names_prefixes_and_commands_must_be_unique(harness: Harness)
 HINT = "(/cancel stops without saving)"
 
 
-async def test_the_way_out_is_said_on_the_first_question_and_goes_once_saved(
+async def test_the_way_out_is_said_while_a_question_waits_and_goes_once_answered(
     harness: Harness,
 ) -> None:
     person = Person(590, "en")
-    [first] = [c for c in await harness.send(person, "/register") if c.method == "sendMessage"]
-    assert HINT in first.text
-    second = texts(await harness.send(person, "Vzw Uitweg"))[-1]
-    assert HINT not in second
-    await harness.tap(person, "reg:sector:2")
+    await harness.send(person, "/register")
+    question = texts(await harness.send(person, "Vzw Uitweg"))[-1]  # the sector, with buttons
+    assert question.endswith(f"<i>{HINT}</i>")
+    review = [c for c in await harness.tap(person, "reg:sector:2") if c.method.startswith("edit")]
+    assert review[-1].text.endswith(f"<i>{HINT}</i>")
     calls = await harness.tap(person, "reg:ok:")
-    [edited] = [c for c in calls if c.message_id == first.message_id]
-    assert edited.text == "What is the name of your organisation?" and edited.buttons == []
+    [saved] = [c for c in calls if c.message_id == review[-1].message_id]
+    assert saved.retired and HINT not in saved.text and saved.buttons == []
+    # Nothing left in the chat says /cancel would stop it.
+    bottom = {c.message_id: c for c in harness.request.messages(person.id)}
+    assert not [c for c in bottom.values() if HINT in c.text]
 
 
 async def test_a_choice_closed_with_done_shows_what_was_chosen(harness: Harness) -> None:
@@ -161,7 +164,7 @@ async def test_a_review_shows_no_answer_on_top_and_a_typed_change_comes_below_it
     question = [c for c in calls if c.method == "sendMessage"]
     assert len(question) == 1 and question[0].message_id != shown.message_id
     [kept] = [c for c in calls if c.message_id == shown.message_id]  # the review stays,
-    assert kept.method == "editMessageReplyMarkup" and kept.buttons == []  # without buttons
+    assert kept.retired and kept.buttons == []  # without its buttons
     await harness.send(person, "www.onder.be")
     assert "https://www.onder.be" in harness.last_text(person)
     # Ticking tags and closing them with Done brings the review back without a "✓ Klaar".

@@ -175,16 +175,6 @@ class Flow:
         context.flow_before = None
         if not rider.committed:  # nothing was written: store the end on its own
             await persistence.write_through(context.person_id, context.user_data)
-        await self._saved(context, draft.get("_first"))
-
-    async def _saved(self, context: PactContext, first: list[Any] | None) -> None:
-        """Saved: the first question no longer says that /cancel stops without saving."""
-        if not first or context.person_id is None:
-            return
-        try:
-            await context.bot.edit_text(context.person_id, int(first[0]), first[1], NO_BUTTONS)
-        except TelegramError as error:  # gone, or too old to edit: it stays as it was
-            _LOGGER.info("the first question keeps its hint: %s", error)
 
     async def _ask(
         self,
@@ -209,27 +199,23 @@ class Flow:
         if step.skippable:
             extra.append((t.gettext("Skip"), f"{self.name}:skip:"))
         all_rows = [*rows, extra] if extra else list(rows)
-        first = len(draft["_path"]) == 1
-        # The way out is said once, on the first question; it goes when the flow saves.
-        hint = t.gettext("(/cancel stops without saving)")
-        body = f"{text}\n\n<i>{hint}</i>" if first else text
-        if note:
-            body = f"{note}\n\n{body}"
+        body = f"{note}\n\n{text}" if note else text
         if in_place and answered and step.back:  # a review (no Back) shows the answers itself
             body = f"✓ {esc(answered)}\n\n{body}"
+        # The way out is said while the question waits for an answer: a question with
+        # buttons loses them once answered, and the hint with them (the same edit).
+        hint = t.gettext("(/cancel stops without saving)")
+        shown = f"{body}\n\n<i>{hint}</i>" if all_rows else body
         assert context.user_data is not None and context.person_id is not None
         persistence = _persistence(context)
         if not in_place:
             await self._retire(context)
         draft["_live"] = bool(all_rows)
+        draft["_body"] = body  # what it shows once answered: its buttons and hint gone
         await persistence.write_through(context.person_id, context.user_data)
         reply = show if in_place else send
         try:
-            draft["_message"] = await reply(update, context, body, keyboard(all_rows))
-            if first and not note and not in_place:
-                draft["_first"] = [draft["_message"], text]  # to take the hint away at the end
-            elif draft.get("_first") and draft["_first"][0] == draft["_message"]:
-                draft.pop("_first")  # the first question's message shows another one now
+            draft["_message"] = await reply(update, context, shown, keyboard(all_rows))
         except TelegramError:
             # The question did not reach the person (after the retries): take the step
             # back, so that what they send next answers the question they can see.
@@ -244,15 +230,20 @@ class Flow:
         """Take the buttons off the last question (or `message_id`): once answered, left
         or ended, a question has no buttons that do nothing."""
         draft = (context.user_data or {}).get("draft") or {}
+        body: str | None = None
         if message_id is None:
             if not draft.get("_live") or not draft.get("_message"):
                 return
             message_id = int(draft["_message"])
             draft["_live"] = False
+            body = draft.get("_body")  # without "/cancel stops…": it is answered
         if context.person_id is None:
             return
         try:
-            await context.bot.edit_markup(context.person_id, message_id, NO_BUTTONS)
+            if body:
+                await context.bot.edit_text(context.person_id, message_id, body, NO_BUTTONS)
+            else:
+                await context.bot.edit_markup(context.person_id, message_id, NO_BUTTONS)
         except TelegramError as error:  # gone, too old, already bare: nothing to take away
             _LOGGER.info("buttons of message %s stay: %s", message_id, error)
 
