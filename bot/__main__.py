@@ -1,8 +1,9 @@
-"""`python -m bot`: run Pactbot with long polling."""
+"""`python -m bot`: run Pactbot; `backup`, `restore` and `check` for the operator."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sqlite3
 import sys
@@ -29,6 +30,18 @@ Configuration comes from environment variables; a .env file in the working direc
   PAID_BROADCAST          true: bulk messages as paid broadcasts, up to 1,000 a second,
                           0.1 Telegram Star each above 30 a second (default: false)
   OUTBOX_RETENTION_DAYS   days a sent message stays in the database (default: 30)
+  BACKUP_DIR              where nightly backups go (default: backups/ beside the database)
+  BACKUP_SCHEDULE         the time of the nightly backup, in TIMEZONE (default: 03:30)
+  BACKUP_KEEP             how many backups are kept (default: 14)
+  LOG_LEVEL, LOG_FORMAT   DEBUG, INFO, WARNING or ERROR (default: INFO); text or json
+
+Commands besides running the bot:
+  python -m bot backup [FILE]   a verified backup now (into BACKUP_DIR, or to FILE)
+  python -m bot restore FILE    with the bot stopped: put a backup in place (the current
+                                database is kept aside) and erase again everyone who
+                                used /forget after it was taken
+  python -m bot check           configuration, database, Telegram: exit 0, or one line
+                                per problem and exit 1
 
 SIGINT and SIGTERM stop the bot cleanly."""
 
@@ -40,6 +53,31 @@ def _no_start_up_traceback(record: logging.LogRecord) -> bool:
     return not (record.name.startswith("telegram.ext") and "Network Retry Loop" in message)
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object a line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: str, style: str) -> None:
+    handler = logging.StreamHandler()
+    if style == "json":
+        handler.setFormatter(JsonLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -48,22 +86,43 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--env-file", type=Path, help="read configuration from this file")
     parser.add_argument(
-        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="over LOG_LEVEL"
     )
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=["run", "backup", "restore", "check"]
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="the backup file")
     args = parser.parse_args(argv)
     try:
         settings = settings_from(load_environment(args.env_file))
     except ConfigError as error:
         print(f"pactbot: {error}", file=sys.stderr)
+        if args.command == "check":
+            print(f"config: {error}")
+            return 1
         return 2
 
-    logging.basicConfig(
-        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if args.log_level != "DEBUG":
+    level = args.log_level or settings.log_level
+    setup_logging(level, settings.log_format)
+    if level != "DEBUG":
         for handler in logging.getLogger().handlers:
             handler.addFilter(_no_start_up_traceback)
+
+    from bot import operator
+
+    if args.command == "backup":
+        return operator.backup(settings, args.file)
+    if args.command == "restore":
+        if args.file is None:
+            print("pactbot: restore needs the backup file: python -m bot restore FILE")
+            return 2
+        return operator.restore(settings, args.file)
+    if args.command == "check":
+        return operator.check(settings)
+    damaged = operator.damaged(settings)
+    if damaged:
+        print(damaged, file=sys.stderr)
+        return 1
 
     from telegram.error import InvalidToken, NetworkError
 

@@ -59,6 +59,10 @@ class PactApplication(
         if self.job_queue is not None:
             self.job_queue.run_once(_catch_up, 0, name="digest:start")
 
+    async def process_update(self, update: object) -> None:
+        self.services.operations.last_update_at = self.services.clock.now()
+        await super().process_update(update)
+
     async def update_persistence(self) -> None:
         await super().update_persistence()
         if isinstance(self.persistence, SQLitePersistence):
@@ -168,6 +172,7 @@ async def _catch_up(context: PactContext) -> None:
 async def _dispatch(context: PactContext) -> None:
     pact = cast(PactApplication, context.application)
     await pact.dispatcher.run(context.bot)
+    pact.services.operations.last_dispatch_at = pact.services.clock.now()
     upcoming = await pact.services.outbox.next_due_at()
     if upcoming is not None and pact.job_queue is not None:
         for job in pact.job_queue.get_jobs_by_name("outbox:next"):

@@ -34,6 +34,15 @@ class Settings:
     digest_weekday: int = 0  # the weekly digest's day, Monday 0 … Sunday 6
     digest_time: dt.time = dt.time(9, 0)  # the digests' time of day, in `timezone`
     broadcast_approval_over: int | None = None  # more recipients: a second member approves
+    backup_dir: Path | None = None  # None: a backups/ folder beside the database
+    backup_time: dt.time = dt.time(3, 30)  # a backup every day at this time, in `timezone`
+    backup_keep: int = 14  # backups kept; older ones are deleted
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object a line
+
+    @property
+    def backups(self) -> Path:
+        return self.backup_dir or self.database_path.parent / "backups"
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -148,6 +157,20 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             f"approval); got {approval_raw!r}."
         )
 
+    backup_time = _backup_schedule(env.get("BACKUP_SCHEDULE", ""))
+    keep_raw = env.get("BACKUP_KEEP", "").strip() or "14"
+    if not keep_raw.isdigit() or not 1 <= int(keep_raw) <= 10_000:
+        raise ConfigError(
+            f"BACKUP_KEEP must be a whole number of backups, at least 1; got {keep_raw!r}."
+        )
+    backup_dir = env.get("BACKUP_DIR", "").strip()
+    level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {level!r}.")
+    log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT must be text or json; got {log_format!r}.")
+
     return Settings(
         bot_token=token,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "pactbot.sqlite3"),
@@ -162,7 +185,26 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         digest_weekday=weekday,
         digest_time=at,
         broadcast_approval_over=int(approval_raw) if approval_raw else None,
+        backup_dir=Path(backup_dir) if backup_dir else None,
+        backup_time=backup_time,
+        backup_keep=int(keep_raw),
+        log_level=level,
+        log_format=log_format,
     )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_BACKUP_SCHEDULE = re.compile(r"^(?:daily\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+
+
+def _backup_schedule(raw: str) -> dt.time:
+    """`BACKUP_SCHEDULE`: the time of the nightly backup, like "03:30" or "daily 03:30"."""
+    match = _BACKUP_SCHEDULE.match(raw.strip().lower() or "03:30")
+    if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+        raise ConfigError(
+            f"BACKUP_SCHEDULE must be a time of day, like 'daily 03:30' or '03:30'; got {raw!r}."
+        )
+    return dt.time(int(match["hour"]), int(match["minute"]))
 
 
 def digest_schedule(raw: str) -> tuple[int, dt.time]:

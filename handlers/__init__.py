@@ -24,6 +24,7 @@ from handlers import (
     digests,
     endorsements,
     intentions,
+    operations,
     organisations,
     privacy,
     sessions,
@@ -47,6 +48,7 @@ FEATURES: tuple[Feature, ...] = (
     privacy.FEATURE,
     broadcasts.FEATURE,
     desk.FEATURE,
+    operations.FEATURE,
 )
 PRIVATE = f.ChatType.PRIVATE
 

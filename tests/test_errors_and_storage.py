@@ -11,6 +11,7 @@ import pytest
 
 from bot.storage import db as dbmodule
 from bot.storage.db import Database, Tx
+from tests.conftest import OWNER_ID
 from tests.harness import Harness, Person, texts
 from tests.schemas import deployed_before
 
@@ -32,8 +33,15 @@ async def test_an_unexpected_error_apologises_logs_and_keeps_running(
         "Pardon, un problème est survenu de mon côté. Veuillez réessayer dans un instant."
     ]
     [record] = [r for r in caplog.records if r.name == "pactbot.errors"]
-    assert "/mydata" in record.getMessage()
+    # The log names the update, never what the person wrote.
+    assert record.getMessage().startswith("error while handling update ")
+    assert "/mydata" not in record.getMessage()
     assert record.exc_info and "disk on fire" in str(record.exc_info[1])
+    # The owner is told once, in their language, without the person's data.
+    [alert] = [c for c in await harness.dispatch() if c.chat_id == OWNER_ID]
+    assert "Een onverwachte fout" in alert.text  # the owner's language (Dutch, the default)
+    assert "RuntimeError in handlers.privacy.privacy.my_data" in alert.text
+    assert "530" not in alert.text and "/mydata" not in alert.text
     # The bot goes on.
     assert texts(await harness.send(person, "/cancel")) == ["Il n'y a rien à annuler."]
 

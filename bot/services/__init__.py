@@ -9,12 +9,15 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.kinds import Kinds
 from bot.delivery.outbox import Outbox
+from bot.services.alerts import Alerts
+from bot.services.backups import Backups
 from bot.services.broadcasts import Broadcasts
 from bot.services.campaigns import Campaigns
 from bot.services.desk import Desk
 from bot.services.digests import Digests
 from bot.services.endorsements import Endorsements
 from bot.services.intentions import Intentions
+from bot.services.operations import Operations
 from bot.services.organisations import Organisations
 from bot.services.people import People
 from bot.services.privacy import Privacy
@@ -42,6 +45,8 @@ class Services:
     digests: Digests
     broadcasts: Broadcasts
     desk: Desk
+    alerts: Alerts
+    operations: Operations
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -59,6 +64,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     team = Team(db, clock, settings.admin_ids, outbox)
     sectors = Sectors(db, clock, team)
     organisations = Organisations(db, clock, sectors, team, outbox)
+    alerts = Alerts(db, clock, team, outbox)
     return Services(
         settings=settings,
         db=db,
@@ -76,4 +82,6 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         digests=Digests(db, clock, settings, team, outbox),
         broadcasts=Broadcasts(db, clock, settings, team, outbox),
         desk=Desk(db, clock, team),
+        alerts=alerts,
+        operations=Operations(db, clock, settings, team, Backups(db, clock, settings), alerts),
     )

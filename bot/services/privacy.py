@@ -24,5 +24,5 @@ class Privacy:
 
     async def forget(self, person_id: int) -> None:
         async with self._db.transaction() as tx:
-            await privacy.forget(tx, person_id)
+            await privacy.forget(tx, person_id, to_db(self._clock.now()))
         await self._db.scrub()

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import aiosqlite
 
 import bot.storage
+from bot.storage.backup import forgotten_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,16 @@ async def export(conn: aiosqlite.Connection, person_id: int) -> dict[str, list[d
     return result
 
 
-async def forget(conn: aiosqlite.Connection, person_id: int) -> None:
-    """Erase the person; run inside a write transaction."""
+async def forget(conn: aiosqlite.Connection, person_id: int, at: str) -> None:
+    """Erase the person; run inside a write transaction. The erasure is remembered as a
+    salted hash (`forgotten`), so that restoring an older backup erases them again."""
+    async with conn.execute("SELECT value FROM secret WHERE name = 'forget_salt'") as cursor:
+        salt = await cursor.fetchone()
+    if salt is not None:
+        await conn.execute(
+            "INSERT OR REPLACE INTO forgotten (hash, at) VALUES (?, ?)",
+            (forgotten_hash(str(salt[0]), person_id), at),
+        )
     for hook in forget_hooks():
         await hook(conn, person_id)
     # Delete dependent rows before the person row, whatever order modules were found in.

@@ -33,7 +33,7 @@ from handlers.kit.feature import DeskView, wiring
 # The menu's views in this order, two a row; each is a feature's `DeskView` (a view no
 # feature declares is left out, one not listed here comes last).
 MENU = ("sessions", "intentions", "orgs", "stats", "sectors", "campaigns", "moderate", "digest")
-MENU_LAST = ("team",)
+MENU_LAST = ("team", "status")
 EXPORT_NAMES = {
     "organisations": N_("Organisations and contacts"),
     "intentions": N_("Intentions with indicators and latest values"),

@@ -20,7 +20,9 @@ _LOGGER = logging.getLogger("pactbot.errors")
 async def on_error(update: object, context: PactContext) -> None:
     error = context.error
     if not isinstance(update, Update) or update.effective_chat is None:
-        _LOGGER.error("error outside an update: %r", update, exc_info=error)
+        _LOGGER.error("error outside an update", exc_info=error)
+        if error is not None:
+            await context.services.alerts.report(f"error: {where(error)}", where(error))
         return
     if isinstance(error, Forbidden):
         await _blocked(update, context, error)
@@ -30,7 +32,10 @@ async def on_error(update: object, context: PactContext) -> None:
         if isinstance(error, ServiceError):
             await refuse(update, context, error)
             return
-        _LOGGER.error("error while handling update %s", update.to_dict(), exc_info=error)
+        # The update's id, never what a person wrote; the owners hear of it once an hour.
+        _LOGGER.error("error while handling update %s", update.update_id, exc_info=error)
+        if error is not None:
+            await context.services.alerts.report(f"error: {where(error)}", where(error))
         await context.bot.send_text(
             update.effective_chat.id,
             t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
@@ -39,6 +44,19 @@ async def on_error(update: object, context: PactContext) -> None:
         await _blocked(update, context, blocked)
     except Exception:  # the answer itself must never take the bot down
         _LOGGER.exception("could not answer after an error (%r)", error)
+
+
+def where(error: BaseException) -> str:
+    """The kind of error and the place in the bot's own code it came from: what the owners
+    read, never a person's data."""
+    place = "?"
+    trace = error.__traceback__
+    while trace is not None:
+        module = trace.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("bot.", "handlers.")):
+            place = f"{module}.{trace.tb_frame.f_code.co_name}"
+        trace = trace.tb_next
+    return f"{type(error).__name__} in {place}"
 
 
 async def _blocked(update: Update, context: PactContext, error: Forbidden) -> None:
