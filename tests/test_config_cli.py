@@ -119,6 +119,11 @@ _VARIABLES = {
     "BROADCAST_RATE",
     "PAID_BROADCAST",
     "OUTBOX_RETENTION_DAYS",
+    "BACKUP_DIR",
+    "BACKUP_SCHEDULE",
+    "BACKUP_KEEP",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
 }
 
 
@@ -172,6 +177,8 @@ class _FakeBotApi(BaseHTTPRequestHandler):
         elif method == "getUpdates":
             time.sleep(0.2)
             result = []
+        elif method == "getWebhookInfo":
+            result = {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         body = json.dumps({"ok": True, "result": result}).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
@@ -229,3 +236,25 @@ def test_runs_against_a_self_hosted_api_and_stops_cleanly(
     assert "Traceback" not in err
     assert f"/bot{TOKEN}/getMe" in _FakeBotApi.seen
     assert (tmp_path / "run.sqlite3").exists()
+
+
+def test_check_passes_on_a_sound_install_and_names_each_problem(
+    tmp_path: Path, bot_api: str
+) -> None:
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": bot_api,
+        "DATABASE_PATH": str(tmp_path / "pact.sqlite3"),
+    }
+    assert _run_bot(env, "backup", cwd=tmp_path).returncode == 1  # no database yet
+    sound = _run_bot(env, "check", cwd=tmp_path)
+    assert sound.returncode == 0, sound.stdout + sound.stderr
+    assert sound.stdout == ""
+    assert f"/bot{TOKEN}/getWebhookInfo" in _FakeBotApi.seen
+    (tmp_path / "pact.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    env["TELEGRAM_API_BASE_URL"] = "http://127.0.0.1:9/bot"  # nobody listens there
+    broken = _run_bot(env, "check", cwd=tmp_path)
+    assert broken.returncode == 1
+    lines = broken.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["database", "telegram"], lines
+    assert "Traceback" not in broken.stderr

@@ -3,6 +3,8 @@ as a file. Buttons: `ops:status:`, `ops:backup:`, `ops:download:`."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 
 from bot.context import PactContext
@@ -16,6 +18,8 @@ TELEGRAM_FILE_MOST = 50 * 1024 * 1024  # what a bot may send as a document
 
 
 def _size(t: Translator, size: int) -> str:
+    if size < 1_000_000:
+        return t.gettext("{n} kB").format(n=t.number(max(1, round(size / 1000))))
     return t.gettext("{n} MB").format(n=t.number(round(size / 1_000_000, 1)))
 
 
@@ -118,7 +122,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
         await context.bot.deliver(
             person_id,
             Document(
-                found.path.read_bytes(),
+                await asyncio.to_thread(found.path.read_bytes),  # off the event loop
                 found.path.name,
                 t.gettext(
                     "The newest backup. It holds everyone's data: keep it safe, and delete it "
