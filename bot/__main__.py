@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sqlite3
@@ -34,6 +35,12 @@ Configuration comes from environment variables; a .env file in the working direc
   BACKUP_SCHEDULE         the time of the nightly backup, in TIMEZONE (default: 03:30)
   BACKUP_KEEP             how many backups are kept (default: 14)
   LOG_LEVEL, LOG_FORMAT   DEBUG, INFO, WARNING or ERROR (default: INFO); text or json
+  WEB_PORT, WEB_HOST      the bot's web server: GET /health, and the webhook
+                          (default: off; 127.0.0.1, a reverse proxy in front)
+  WEBHOOK_URL             https address Telegram posts updates to (needs WEB_PORT);
+                          unset: long polling
+  WEBHOOK_SECRET          16 to 256 letters, digits, _ or -: checked on every update
+  PUBLIC_URL              the address people use for the web server
 
 Commands besides running the bot:
   python -m bot backup [FILE]   a verified backup now (into BACKUP_DIR, or to FILE)
@@ -130,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
 
     app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if settings.web_port is not None:  # the web server, and a webhook if asked for
+            from bot.web import serve
+
+            asyncio.run(serve(app, ALLOWED_UPDATES))
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         print(
             "pactbot: BOT_TOKEN was refused by Telegram; check it with @BotFather.", file=sys.stderr

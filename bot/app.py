@@ -117,6 +117,7 @@ def build_application(
     )
     app = cast(PactApplication, builder.build())
     app.services = services
+    services.operations.mode = "webhook" if settings.webhook_url else "polling"
     app.on_start = []
     app.dispatcher = Dispatcher(
         services,

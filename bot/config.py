@@ -39,6 +39,11 @@ class Settings:
     backup_keep: int = 14  # backups kept; older ones are deleted
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one object a line
+    web_port: int | None = None  # the bot's web server: /health, the webhook
+    web_host: str = "127.0.0.1"
+    webhook_url: str | None = None  # set: updates come by webhook, not long polling
+    webhook_secret: str | None = None  # Telegram sends it with every update
+    public_url: str | None = None  # the address people use for the web server
 
     @property
     def backups(self) -> Path:
@@ -171,6 +176,24 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     if log_format not in ("text", "json"):
         raise ConfigError(f"LOG_FORMAT must be text or json; got {log_format!r}.")
 
+    port_raw = env.get("WEB_PORT", "").strip()
+    if port_raw and (not port_raw.isdigit() or not 1 <= int(port_raw) <= 65535):
+        raise ConfigError(f"WEB_PORT must be a port number, 1 to 65535; got {port_raw!r}.")
+    webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+    webhook_secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    if webhook_url is not None:
+        if not webhook_url.startswith("https://"):
+            raise ConfigError("WEBHOOK_URL must start with https:// (Telegram posts only there).")
+        if not port_raw:
+            raise ConfigError("WEBHOOK_URL needs WEB_PORT: the port the bot listens on for it.")
+        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be set with WEBHOOK_URL: 16 to 256 letters, digits, _ or -."
+            )
+    public_url = env.get("PUBLIC_URL", "").strip().rstrip("/") or None
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise ConfigError("PUBLIC_URL must start with http:// or https://.")
+
     return Settings(
         bot_token=token,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "pactbot.sqlite3"),
@@ -190,6 +213,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         backup_keep=int(keep_raw),
         log_level=level,
         log_format=log_format,
+        web_port=int(port_raw) if port_raw else None,
+        web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        public_url=public_url,
     )
 
 

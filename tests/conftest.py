@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot_api_server import bot_api  # noqa: F401  (a fixture for every test)
 from tests.harness import FakeClock, Harness
 
 OWNER_ID = 1

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from bot.config import ConfigError, load_environment, settings_from
+from tests.bot_api_server import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:TEST-TOKEN"
@@ -161,45 +157,6 @@ def test_help_explains_the_options(tmp_path: Path) -> None:
         assert name in result.stdout
 
 
-class _FakeBotApi(BaseHTTPRequestHandler):
-    """Just enough of the Bot API for start-up and long polling."""
-
-    seen: ClassVar[list[str]] = []
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        self.rfile.read(length)
-        method = self.path.rsplit("/", 1)[-1]
-        type(self).seen.append(self.path)
-        result: object = True
-        if method == "getMe":
-            result = {"id": 7, "is_bot": True, "first_name": "Pactbot", "username": "pb_bot"}
-        elif method == "getUpdates":
-            time.sleep(0.2)
-            result = []
-        elif method == "getWebhookInfo":
-            result = {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
-        body = json.dumps({"ok": True, "result": result}).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return None
-
-
-@pytest.fixture
-def bot_api() -> Iterator[str]:
-    _FakeBotApi.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBotApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/bot"
-    server.shutdown()
-
-
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_runs_against_a_self_hosted_api_and_stops_cleanly(
     tmp_path: Path, bot_api: str, stop: signal.Signals
@@ -223,7 +180,7 @@ def test_runs_against_a_self_hosted_api_and_stops_cleanly(
     )
     try:
         deadline = time.monotonic() + 30
-        while not any(p.endswith("/getUpdates") for p in _FakeBotApi.seen):
+        while not any(p.endswith("/getUpdates") for p in FakeBotApi.seen):
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the bot never polled"
             time.sleep(0.05)
@@ -234,7 +191,7 @@ def test_runs_against_a_self_hosted_api_and_stops_cleanly(
             process.kill()
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    assert f"/bot{TOKEN}/getMe" in _FakeBotApi.seen
+    assert f"/bot{TOKEN}/getMe" in FakeBotApi.seen
     assert (tmp_path / "run.sqlite3").exists()
 
 
@@ -250,7 +207,7 @@ def test_check_passes_on_a_sound_install_and_names_each_problem(
     sound = _run_bot(env, "check", cwd=tmp_path)
     assert sound.returncode == 0, sound.stdout + sound.stderr
     assert sound.stdout == ""
-    assert f"/bot{TOKEN}/getWebhookInfo" in _FakeBotApi.seen
+    assert f"/bot{TOKEN}/getWebhookInfo" in FakeBotApi.seen
     (tmp_path / "pact.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     env["TELEGRAM_API_BASE_URL"] = "http://127.0.0.1:9/bot"  # nobody listens there
     broken = _run_bot(env, "check", cwd=tmp_path)

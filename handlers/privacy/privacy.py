@@ -31,6 +31,15 @@ async def explain(update: Update, context: PactContext) -> None:
                 "/mydata sends you everything stored about you as a file. /forget deletes it; "
                 "your organisation's records stay for its other contacts, without your name."
             ),
+            t.ngettext(
+                "Backups: a copy of everything is made every night and kept {n} day. After "
+                "/forget, only a scrambled fingerprint of your Telegram id stays, as long as "
+                "the oldest backup, so that restoring one never brings your data back.",
+                "Backups: a copy of everything is made every night and kept {n} days. After "
+                "/forget, only a scrambled fingerprint of your Telegram id stays, as long as "
+                "the oldest backup, so that restoring one never brings your data back.",
+                context.services.settings.backup_keep,
+            ).format(n=t.number(context.services.settings.backup_keep)),
         )
     )
     await send(update, context, text)

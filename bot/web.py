@@ -1,0 +1,114 @@
+"""The bot's web server, in its own event loop (one process, one database writer), as
+python-telegram-bot documents for a custom webhook server: Starlette on uvicorn.
+
+`GET /health` answers 200 or 503 with JSON for platforms and uptime monitors; with
+`WEBHOOK_URL`, Telegram posts updates to its path, each checked against `WEBHOOK_SECRET`
+(Telegram's `secret_token`) before it is queued for the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import signal
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+if TYPE_CHECKING:
+    from bot.app import PactApplication
+
+_LOGGER = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+UPDATE_MOST = 1 << 20  # bytes of one update: Telegram's are far smaller
+
+
+def web_app(app: PactApplication) -> Starlette:
+    settings = app.services.settings
+
+    async def health(request: Request) -> Response:
+        ok, report = await app.services.operations.health()
+        return JSONResponse(report, status_code=200 if ok else 503)
+
+    async def webhook(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), (settings.webhook_secret or "").encode()):
+            return PlainTextResponse("forbidden", status_code=403)
+        body = await request.body()
+        try:
+            if len(body) > UPDATE_MOST:
+                raise ValueError("too large")
+            data = json.loads(body)
+            update = Update.de_json(data, app.bot)
+        except (ValueError, TypeError, KeyError) as error:
+            _LOGGER.info("webhook: an update that could not be read: %s", error)
+            return PlainTextResponse("bad request", status_code=400)
+        await app.update_queue.put(update)
+        return Response(status_code=200)
+
+    routes = [Route("/health", health, methods=["GET", "HEAD"])]
+    if settings.webhook_url:
+        path = urlsplit(settings.webhook_url).path or "/"
+        routes.append(Route(path, webhook, methods=["POST"]))
+    return Starlette(routes=routes)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: SIGINT and SIGTERM end the bot (which
+    then stops the server), and nothing is raised again after it stopped."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve(app: PactApplication, allowed_updates: list[str]) -> None:
+    """Run the bot with its web server until SIGINT or SIGTERM: by webhook when
+    `WEBHOOK_URL` is set, else by long polling (which deletes a webhook left set, so
+    switching back loses no update: Telegram keeps them until one is delivered)."""
+    settings = app.services.settings
+    config = uvicorn.Config(
+        web_app(app),
+        host=settings.web_host,
+        port=settings.web_port or 8080,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    server = _Server(config)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    try:
+        if settings.webhook_url:
+            await app.bot.set_webhook(
+                settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=allowed_updates,
+            )
+        elif app.updater is not None:
+            await app.updater.start_polling(allowed_updates=allowed_updates)
+        await app.start()
+        try:
+            await server.serve()
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
