@@ -162,11 +162,12 @@ async def _operations(h: Harness, rounds: int, results: dict[str, float]) -> dic
             str(sessions[n % len(sessions)][0]),
         ),
     )
+    at = to_db(NOW)
     results["/forget of a contact"] = await _median(
-        rounds, lambda n: rolled_back(privacy.forget, contacts[n].id)
+        rounds, lambda n: rolled_back(privacy.forget, contacts[n].id, at)
     )
     results["/forget of an organisation's last contact"] = await _median(
-        rounds, lambda n: rolled_back(privacy.forget, int(sole[n % len(sole)][0]))
+        rounds, lambda n: rolled_back(privacy.forget, int(sole[n % len(sole)][0]), at)
     )
     assert all(c.id >= CONTACT_IDS for c in contacts)
     return results
