@@ -294,3 +294,36 @@ async def test_the_status_view_and_its_buttons(harness: Harness) -> None:
     assert alerts(calls) == ["Only a pact team owner can download a backup."]
     calls = await harness.press(Person(4201, "en"), "ops:backup:")
     assert alerts(calls) == ["This command is for the pact team."]
+
+
+async def test_a_failed_backup_and_a_late_message_tell_the_owners(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the backups should go")
+    h = Harness(
+        tmp_path / "pact.sqlite3", clock, {"ADMIN_IDS": str(OWNER_ID), "BACKUP_DIR": str(blocked)}
+    )
+    await h.start()
+    try:
+        operations = h.application.services.operations
+        await operations.watch()
+        assert operations.backups.failure is not None
+        [told] = [c for c in await h.dispatch() if c.chat_id == OWNER_ID]
+        assert told.text.startswith("⚠️ <b>De back-up is mislukt</b>")
+        await operations.watch()  # retried only ten minutes later: nothing new
+        assert [c for c in await h.dispatch() if c.chat_id == OWNER_ID] == []
+        # A message that waits longer than an hour (Telegram unreachable, say).
+        await h.application.services.db.write(
+            "INSERT INTO outbox (recipient_id, kind, priority, payload, due_at,"
+            " idempotency_key, created_at) VALUES (42, 'followup', 1, '{}', ?, 'late', ?)",
+            ("2026-11-23T07:00:00+00:00", "2026-11-23T07:00:00+00:00"),
+        )
+        await operations.watch()
+        ok, report = await operations.health()
+        assert not ok and "backlog" in report["problems"]  # type: ignore[operator]
+        await h.application.dispatcher.run(h.application.bot)
+        late = [c.text for c in h.request.calls if c.chat_id == OWNER_ID]
+        assert any("Berichten wachten langer dan een uur" in text for text in late)
+    finally:
+        await h.stop()
