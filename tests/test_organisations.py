@@ -151,3 +151,32 @@ async def test_a_name_too_long_is_refused_and_the_question_stays(harness: Harnes
     ]
     await harness.send(person, "Short Name")
     assert harness.last_text(person).startswith("In which sector")
+
+
+async def test_the_public_page_is_asked_once_after_the_first_intention(harness: Harness) -> None:
+    from tests.flows import record_intention
+
+    contact = Person(720, "en")
+    await register(harness, contact, "Vzw Openbaar")
+    await record_intention(harness, contact, "Language café")
+    asked = harness.last_text(contact)
+    assert asked.startswith("Show your organisation's intentions and their progress")
+    assert harness.buttons(contact)[:2] == ["org:public:yes", "org:public:no"]
+    db = harness.application.services.db
+    assert await db.fetchval("SELECT public FROM organisation WHERE name = 'Vzw Openbaar'") is None
+    calls = await harness.tap(contact, "org:public:yes")
+    assert "on the pact's public page from now on" in texts(calls)[-1]
+    assert await db.fetchval("SELECT public FROM organisation WHERE name = 'Vzw Openbaar'") == 1
+    await record_intention(harness, contact, "Homework club")
+    assert not harness.last_text(contact).startswith("Show your organisation")  # once only
+    # The organisation's card says it and changes it; the team's card says it too.
+    card = texts(await harness.send(contact, "/register"))[-1]
+    assert "On the pact's public page since 23/11/2026." in card
+    await harness.tap(contact, "org:public:no")
+    assert await db.fetchval("SELECT public FROM organisation WHERE name = 'Vzw Openbaar'") == 0
+    organisation_id = await db.fetchval("SELECT id FROM organisation WHERE name = 'Vzw Openbaar'")
+    team_card = texts(await harness.press(Person(1, "en"), f"to:open:{organisation_id}.0.0.-.-"))
+    assert "Not on the pact's public page." in team_card[-1]
+    # Someone who is no contact cannot press it.
+    calls = await harness.press(Person(721, "en"), "org:public:yes")
+    assert alerts(calls) == ["You are not a contact of an organisation yet."]

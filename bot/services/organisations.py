@@ -13,7 +13,7 @@ from bot.services import validation
 from bot.services.errors import Invalid, NotAllowed
 from bot.services.sectors import Sectors
 from bot.services.team import Team
-from bot.storage import organisations
+from bot.storage import audit, organisations
 from bot.storage.db import Database, Row
 
 INVITE_VALID_FOR = timedelta(days=7)
@@ -29,6 +29,8 @@ class Organisation:
     sector_id: int
     website: str | None
     description: str | None
+    public: bool | None = None  # its intentions on the public page: None not asked yet
+    public_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,15 @@ class JoinRequest:
 
 
 def _organisation(row: Row) -> Organisation:
+    public = row["public"]
     return Organisation(
-        row["id"], row["name"], row["sector_id"], row["website"], row["description"]
+        row["id"],
+        row["name"],
+        row["sector_id"],
+        row["website"],
+        row["description"],
+        None if public is None else bool(public),
+        from_db(row["public_at"]) if public is not None and row["public_at"] else None,
     )
 
 
@@ -86,6 +95,27 @@ class Organisations:
             row = await organisations.of_contact(self._db.reader, person_id)
             self._of_contact[person_id] = _organisation(row) if row else None
         return self._of_contact[person_id]
+
+    async def set_public(self, person_id: int, public: bool) -> Organisation:
+        """A contact says whether their organisation's intentions go on the pact's public
+        page and into its open data (and can change it later)."""
+        current = await self.of_contact(person_id)
+        if current is None:
+            raise NotAllowed(N_("You are not a contact of an organisation yet."))
+        now = to_db(self._clock.now())
+        async with self._db.transaction() as tx:
+            await organisations.set_public(tx, current.id, public, now)
+            await audit.record(
+                tx,
+                person_id,
+                "organisation.public",
+                {"organisation_id": current.id, "public": public},
+                now,
+            )
+        self.forget_cached()  # every contact of it sees the change
+        found = await self.of_contact(person_id)
+        assert found is not None
+        return found
 
     def forget_cached(self, person_id: int | None = None) -> None:
         if person_id is None:

@@ -155,3 +155,12 @@ async def page(
 async def count_per_sector(conn: aiosqlite.Connection) -> list[Row]:
     """Organisations per sector (the figures kept as the bot writes)."""
     return await many(conn, "SELECT sector_id, n FROM figure_organisations WHERE n > 0")
+
+
+async def set_public(
+    conn: aiosqlite.Connection, organisation_id: int, public: bool, now: str
+) -> None:
+    await conn.execute(
+        "UPDATE organisation SET public = ?, public_at = ? WHERE id = ?",
+        (1 if public else 0, now, organisation_id),
+    )

@@ -41,7 +41,7 @@ from handlers.kit.flow import (
     goto,
     keep,
 )
-from handlers.kit.render import lever_name, sector_name
+from handlers.kit.render import lever_name, public_page_question, sector_name
 
 # -- shared with the "add an indicator" flow -------------------------------------------
 
@@ -368,6 +368,9 @@ async def _finish(update: Update, context: PactContext, draft: Draft) -> None:
         title=f"<b>{esc(intention.title)}</b>"
     )
     await send(update, context, text)
+    organisation = await context.services.organisations.of_contact(user_id_of(update))
+    if organisation is not None and organisation.public is None:  # asked once, here
+        await send(update, context, *public_page_question(t))
 
 
 INTENTION = Flow(

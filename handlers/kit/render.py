@@ -238,7 +238,29 @@ def organisation_summary(t: Translator, organisation: Organisation, sectors: lis
         lines.append(t.gettext("Website: {url}").format(url=esc(organisation.website)))
     if organisation.description:
         lines.append(esc(organisation.description))
+    if organisation.public and organisation.public_at:
+        lines.append(
+            t.gettext("On the pact's public page since {date}.").format(
+                date=t.date(organisation.public_at, "short")
+            )
+        )
+    elif organisation.public is False:
+        lines.append(t.gettext("Not on the pact's public page."))
+    else:
+        lines.append(t.gettext("The pact's public page: not asked yet."))
     return "\n".join(lines)
+
+
+def public_page_question(t: Translator) -> tuple[str, Markup]:
+    """Asked once, after an organisation's first intention (`org:public:yes|no`)."""
+    text = t.gettext(
+        "Show your organisation's intentions and their progress on the pact's public page "
+        "and in its open data? Anyone can read them there, also outside Telegram; your name "
+        "and those of your colleagues never appear. You can change it later with /register."
+    )
+    return text, keyboard(
+        [[(t.gettext("🌐 Yes, show them"), "org:public:yes"), (t.gettext("No"), "org:public:no")]]
+    )
 
 
 def report_line(t: Translator, report: BatchReport) -> str:

@@ -37,8 +37,19 @@ async def _begin(update: Update, context: PactContext, draft: Draft) -> str | No
     t = context.i18n
     sectors = await context.services.sectors.all()
     text = t.gettext("You are already a contact of this organisation:")
-    await send(update, context, f"{text}\n\n{organisation_summary(t, current, sectors)}")
+    await send(
+        update,
+        context,
+        f"{text}\n\n{organisation_summary(t, current, sectors)}",
+        keyboard([[_public_toggle(t, current.public)]]),
+    )
     return DONE
+
+
+def _public_toggle(t: Translator, public: bool | None) -> tuple[str, str]:
+    if public:
+        return t.gettext("Take it off the public page"), "org:public:no"
+    return t.gettext("🌐 Show our intentions on the public page"), "org:public:yes"
 
 
 async def _on_name(context: PactContext, draft: Draft, text: str) -> str | None:
@@ -232,7 +243,15 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     t = context.i18n
     services = context.services
     person_id = user_id_of(update)
-    if action == "join":
+    if action == "public" and value in ("yes", "no"):
+        found = await services.organisations.set_public(person_id, value == "yes")
+        text = (
+            t.gettext("Your organisation's intentions are on the pact's public page from now on.")
+            if found.public
+            else t.gettext("Your organisation's intentions are not on the pact's public page.")
+        )
+        await show(update, context, text, keyboard([[_public_toggle(t, found.public)]]))
+    elif action == "join":
         organisation = await services.organisations.join(value, person_id, _display_name(update))
         text = t.gettext(
             "You are now a contact of {organisation}. /mine shows its intentions."
