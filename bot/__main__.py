@@ -41,6 +41,7 @@ Configuration comes from environment variables; a .env file in the working direc
                           unset: long polling
   WEBHOOK_SECRET          16 to 256 letters, digits, _ or -: checked on every update
   PUBLIC_URL              the address people use for the web server
+  OPEN_DATA_LICENSE       the open data's licence (default: CC-BY-4.0)
 
 Commands besides running the bot:
   python -m bot backup [FILE]   a verified backup now (into BACKUP_DIR, or to FILE)
@@ -49,6 +50,7 @@ Commands besides running the bot:
                                 used /forget after it was taken
   python -m bot check           configuration, database, Telegram: exit 0, or one line
                                 per problem and exit 1
+  python -m bot publish DIR     the open data as static files in DIR/opendata/
 
 SIGINT and SIGTERM stop the bot cleanly."""
 
@@ -96,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="over LOG_LEVEL"
     )
     parser.add_argument(
-        "command", nargs="?", default="run", choices=["run", "backup", "restore", "check"]
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "backup", "restore", "check", "publish"],
     )
     parser.add_argument("file", nargs="?", type=Path, help="the backup file")
     args = parser.parse_args(argv)
@@ -126,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         return operator.restore(settings, args.file)
     if args.command == "check":
         return operator.check(settings)
+    if args.command == "publish":
+        if args.file is None:
+            print("pactbot: publish needs a folder: python -m bot publish DIR")
+            return 2
+        return operator.publish(settings, args.file)
     damaged = operator.damaged(settings)
     if damaged:
         print(damaged, file=sys.stderr)

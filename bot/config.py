@@ -44,6 +44,7 @@ class Settings:
     webhook_url: str | None = None  # set: updates come by webhook, not long polling
     webhook_secret: str | None = None  # Telegram sends it with every update
     public_url: str | None = None  # the address people use for the web server
+    open_data_license: str | None = None  # unset: CC BY 4.0
 
     @property
     def backups(self) -> Path:
@@ -218,6 +219,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         public_url=public_url,
+        open_data_license=env.get("OPEN_DATA_LICENSE", "").strip() or None,
     )
 
 

@@ -146,3 +146,28 @@ async def _telegram(settings: Settings) -> list[str]:
     if info.last_error_message:
         problems.append(f"telegram: the webhook {info.url} failed: {info.last_error_message}")
     return problems
+
+
+def publish(settings: Settings, folder: Path) -> int:
+    """The open data as static files in `folder/opendata/`, for a team that hosts them
+    elsewhere (a cron job or a CI pushes the folder to any web host)."""
+    from bot.services.opendata import OpenData
+
+    async def build() -> dict[str, bytes]:
+        db = Database(settings.database_path)
+        await db.open()
+        try:
+            package = await OpenData(db, SystemClock(), settings.open_data_license).package()
+        finally:
+            await db.close()
+        return package.files
+
+    files = asyncio.run(build())
+    target = folder / "opendata"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        partial = target / f".{name}.partial"
+        partial.write_bytes(content)
+        storage.publish(partial, target / name)
+    print(f"{len(files)} files in {target}")
+    return 0

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
 import signal
 from collections.abc import Iterator
+from email.utils import formatdate
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UPDATE_MOST = 1 << 20  # bytes of one update: Telegram's are far smaller
+SAFE = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'",
+}
 
 
 def web_app(app: PactApplication) -> Starlette:
@@ -56,7 +63,34 @@ def web_app(app: PactApplication) -> Starlette:
         await app.update_queue.put(update)
         return Response(status_code=200)
 
-    routes = [Route("/health", health, methods=["GET", "HEAD"])]
+    async def opendata(request: Request) -> Response:
+        name = request.path_params.get("name") or ""
+        package = await app.services.opendata.package()
+        if not name:
+            listing = "\n".join(sorted(package.files)) + "\n"
+            return PlainTextResponse(listing, headers=SAFE)
+        content = package.files.get(name)
+        if content is None:
+            return PlainTextResponse("not found", status_code=404, headers=SAFE)
+        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+        headers = {
+            **SAFE,
+            "ETag": etag,
+            "Last-Modified": formatdate(package.built_at.timestamp(), usegmt=True),
+            "Cache-Control": "public, max-age=60",
+        }
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        kind = {"csv": "text/csv; charset=utf-8", "json": "application/json"}[
+            name.rsplit(".", 1)[1]
+        ]
+        return Response(content, media_type=kind, headers=headers)
+
+    routes = [
+        Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/opendata/", opendata, methods=["GET", "HEAD"]),
+        Route("/opendata/{name}", opendata, methods=["GET", "HEAD"]),
+    ]
     if settings.webhook_url:
         path = urlsplit(settings.webhook_url).path or "/"
         routes.append(Route(path, webhook, methods=["POST"]))

@@ -17,6 +17,7 @@ from bot.services.desk import Desk
 from bot.services.digests import Digests
 from bot.services.endorsements import Endorsements
 from bot.services.intentions import Intentions
+from bot.services.opendata import OpenData
 from bot.services.operations import Operations
 from bot.services.organisations import Organisations
 from bot.services.people import People
@@ -47,6 +48,7 @@ class Services:
     desk: Desk
     alerts: Alerts
     operations: Operations
+    opendata: OpenData
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -84,4 +86,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         desk=Desk(db, clock, team),
         alerts=alerts,
         operations=Operations(db, clock, settings, team, Backups(db, clock, settings), alerts),
+        opendata=OpenData(db, clock, settings.open_data_license),
     )
