@@ -17,6 +17,7 @@ import logging
 import signal
 from collections.abc import Iterator
 from email.utils import formatdate
+from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -27,12 +28,26 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot.i18n import Translator, translator
+from bot.public import pages
+from bot.services.public import Filters
+
 if TYPE_CHECKING:
     from bot.app import PactApplication
 
 _LOGGER = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UPDATE_MOST = 1 << 20  # bytes of one update: Telegram's are far smaller
+STYLE = resources.files("bot.public").joinpath("static", "style.css").read_bytes()
+PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # No script at all, style from this site only, no frames, forms only to this site.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
 SAFE = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -86,7 +101,64 @@ def web_app(app: PactApplication) -> Starlette:
         ]
         return Response(content, media_type=kind, headers=headers)
 
+    services = app.services
+
+    def translator_for(request: Request) -> Translator:
+        locale = pages.choose_locale(
+            request.query_params.get("lang"),
+            request.headers.get("accept-language"),
+            settings.default_locale,
+        )
+        return translator(locale, settings.timezone)
+
+    def html(request: Request, body: str, status: int = 200) -> Response:
+        content = body.encode()
+        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+        headers = {**PAGE_HEADERS, "ETag": etag, "Cache-Control": "public, max-age=60"}
+        if status == 200 and request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(content, status, media_type="text/html; charset=utf-8", headers=headers)
+
+    async def glance(request: Request) -> Response:
+        t = translator_for(request)
+        found = await services.public.glance()
+        return html(request, pages.glance(t, found, await services.sectors.all()))
+
+    async def commitments(request: Request) -> Response:
+        t = translator_for(request)
+        sectors = await services.sectors.all()
+        chosen = Filters.read(dict(request.query_params), {s.id for s in sectors})
+        items, more = await services.public.commitments(chosen)
+        return html(request, pages.commitments(t, items, more, chosen, sectors))
+
+    async def commitment(request: Request) -> Response:
+        t = translator_for(request)
+        number = str(request.path_params["number"])
+        found = (
+            await services.public.commitment(int(number))
+            if number.isdigit() and len(number) <= 12
+            else None
+        )
+        if found is None:
+            return html(request, pages.missing(t), 404)
+        return html(request, pages.commitment(t, *found))
+
+    async def opinions(request: Request) -> Response:
+        t = translator_for(request)
+        return html(request, pages.opinions(t, await services.public.opinions()))
+
+    async def style(request: Request) -> Response:
+        return Response(STYLE, media_type="text/css", headers=PAGE_HEADERS)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return html(request, pages.missing(translator_for(request)), 404)
+
     routes = [
+        Route("/", glance, methods=["GET", "HEAD"]),
+        Route("/commitments", commitments, methods=["GET", "HEAD"]),
+        Route("/commitments/{number}", commitment, methods=["GET", "HEAD"]),
+        Route("/opinions", opinions, methods=["GET", "HEAD"]),
+        Route("/static/style.css", style, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/opendata/", opendata, methods=["GET", "HEAD"]),
         Route("/opendata/{name}", opendata, methods=["GET", "HEAD"]),
@@ -94,7 +166,7 @@ def web_app(app: PactApplication) -> Starlette:
     if settings.webhook_url:
         path = urlsplit(settings.webhook_url).path or "/"
         routes.append(Route(path, webhook, methods=["POST"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={404: not_found})
 
 
 class _Server(uvicorn.Server):

@@ -22,6 +22,7 @@ from bot.services.operations import Operations
 from bot.services.organisations import Organisations
 from bot.services.people import People
 from bot.services.privacy import Privacy
+from bot.services.public import PublicPact
 from bot.services.sectors import Sectors
 from bot.services.sessions import Sessions
 from bot.services.team import Team
@@ -49,6 +50,7 @@ class Services:
     alerts: Alerts
     operations: Operations
     opendata: OpenData
+    public: PublicPact
 
     async def forget_person(self, person_id: int) -> None:
         """Erase a person everywhere, caches included."""
@@ -87,4 +89,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         alerts=alerts,
         operations=Operations(db, clock, settings, team, Backups(db, clock, settings), alerts),
         opendata=OpenData(db, clock, settings.open_data_license),
+        public=PublicPact(db, clock),
     )

@@ -1,0 +1,1 @@
+"""The pact's public pages (templates, style and their rendering)."""

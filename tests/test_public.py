@@ -1,0 +1,85 @@
+"""The public pages through the ASGI app: the figures, the commitments of organisations
+that agreed (filtered by links), each one's history, the published opinions, three
+languages, 304s, 404s in the page's style, safe headers, and no personal data anywhere."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+
+from bot.web import web_app
+from tests.harness import Harness
+from tests.test_opendata import SECRETS, _pact
+
+
+async def _pages(h: Harness) -> dict[str, httpx.Response]:
+    transport = httpx.ASGITransport(app=web_app(h.application))
+    found: dict[str, httpx.Response] = {}
+    async with httpx.AsyncClient(transport=transport, base_url="http://pact") as client:
+        for path in (
+            "/",
+            "/?lang=fr",
+            "/?lang=en",
+            "/commitments?lang=en",
+            "/commitments?lang=en&lever=agency",
+            "/commitments?lang=en&lever=rights",
+            "/commitments?lang=en&sector=x&lever=%00&status=%3Cb%3E&page=-1",
+            "/opinions?lang=nl",
+            "/commitments/999999?lang=en",
+            "/nowhere",
+            "/static/style.css",
+        ):
+            found[path] = await client.get(path, headers={"accept-language": "fr-BE,fr;q=0.9"})
+        first = re.search(r'href="/commitments/(\d+)\?lang=en"', found["/commitments?lang=en"].text)
+        assert first is not None
+        found["detail"] = await client.get(f"/commitments/{first.group(1)}?lang=en")
+        etag = found["/"].headers["etag"]
+        found["again"] = await client.get(
+            "/", headers={"if-none-match": etag, "accept-language": "fr-BE,fr;q=0.9"}
+        )
+    return found
+
+
+async def test_the_public_pages_show_what_may_be_published_and_nothing_else(
+    harness: Harness,
+) -> None:
+    await _pact(harness)
+    pages = await _pages(harness)
+    glance = pages["/"]
+    assert glance.status_code == 200 and '<html lang="fr">' in glance.text  # Accept-Language
+    assert "Le pacte en un coup d'œil" in html.unescape(glance.text)
+    assert '<html lang="en">' in pages["/?lang=en"].text
+    assert "Taalcafé in de buurt" in pages["/?lang=en"].text  # changed in the last 30 days
+    listing = pages["/commitments?lang=en"].text
+    assert "Taalcafé in de buurt" in listing and "Vzw Open Boek" in listing
+    assert "Jobs found (people)" in listing and "40%" in listing
+    assert "Taalcafé in de buurt" in pages["/commitments?lang=en&lever=agency"].text
+    assert "Taalcafé" not in pages["/commitments?lang=en&lever=rights"].text
+    malformed = pages["/commitments?lang=en&sector=x&lever=%00&status=%3Cb%3E&page=-1"]
+    assert malformed.status_code == 200 and "Taalcafé in de buurt" in malformed.text
+    detail = pages["detail"]
+    assert (
+        "Vier sessies gehouden." in detail.text and "<h1>Taalcafé in de buurt</h1>" in detail.text
+    )
+    opinions = pages["/opinions?lang=nl"].text
+    assert "Samen sterker" in opinions and "Omdat het werkt." in opinions and "Jan Open" in opinions
+    assert pages["/commitments/999999?lang=en"].status_code == 404
+    missing = pages["/nowhere"]
+    assert missing.status_code == 404 and "<main" in missing.text  # in the page's style
+    assert pages["again"].status_code == 304
+    for path, answer in pages.items():
+        if answer.status_code in (200, 404) and path != "/static/style.css":
+            csp = answer.headers["content-security-policy"]
+            assert "script-src" not in csp and "default-src 'none'" in csp, path
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert "<script" not in answer.text, path
+            assert len(answer.content) < 60_000, path
+            for secret in SECRETS:
+                assert secret not in answer.text, (path, secret)
+    # The language switch keeps the page and the filters.
+    assert (
+        'href="/commitments?lever=agency&amp;lang=fr"'
+        in pages["/commitments?lang=en&lever=agency"].text
+    )
