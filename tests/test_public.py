@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import httpx
 
@@ -83,3 +84,38 @@ async def test_the_public_pages_show_what_may_be_published_and_nothing_else(
         'href="/commitments?lever=agency&amp;lang=fr"'
         in pages["/commitments?lang=en&lever=agency"].text
     )
+
+
+async def test_the_team_and_the_digest_point_to_the_public_page(tmp_path: Path) -> None:
+    from tests.conftest import OWNER_ID
+    from tests.flows import follow_weekly
+    from tests.harness import FakeClock, Person, texts
+    from tests.test_digests import MONDAY, pact_week, sweep
+
+    env = {"ADMIN_IDS": str(OWNER_ID), "WEB_PORT": "8080", "PUBLIC_URL": "https://pact.example.be"}
+    h = Harness(tmp_path / "pact.sqlite3", FakeClock(), env)
+    await h.start()
+    try:
+        team = Person(OWNER_ID, "en")
+        assert (
+            "The public page is on: https://pact.example.be"
+            in texts(await h.send(team, "/admin"))[0]
+        )
+        reader = Person(990, "en")
+        await follow_weekly(h, reader)
+        await pact_week(h, Person(991, "en"))
+        stats = texts(await h.send(team, "/stats"))[0]
+        assert stats.endswith("🌐 Anyone can follow the commitments here: https://pact.example.be")
+        h.clock.current = MONDAY
+        digest = [c for c in await sweep(h) if c.chat_id == reader.id][-1]
+        assert "🌐 Anyone can follow the commitments here: https://pact.example.be" in digest.text
+    finally:
+        await h.stop()
+    off = Harness(tmp_path / "off.sqlite3", FakeClock(), {"ADMIN_IDS": str(OWNER_ID)})
+    await off.start()
+    try:
+        menu = texts(await off.send(Person(OWNER_ID, "en"), "/admin"))[0]
+        assert "The public page is off (WEB_PORT is not set)." in menu
+        assert "🌐" not in texts(await off.send(Person(OWNER_ID, "en"), "/stats"))[0]
+    finally:
+        await off.stop()

@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.config import Settings
 from bot.context import PactContext
 from bot.delivery.kinds import Document
 from bot.i18n import N_, Translator
@@ -55,10 +56,20 @@ KIND_NAMES = {
 
 async def admin(update: Update, context: PactContext) -> None:
     await context.services.team.require_member(user_id_of(update))
-    await show(update, context, *_menu(context.i18n, wiring(context).desk))
+    await show(
+        update, context, *_menu(context.i18n, wiring(context).desk, context.services.settings)
+    )
 
 
-def _menu(t: Translator, views: dict[str, DeskView]) -> tuple[str, dict[str, object]]:
+def _menu(
+    t: Translator, views: dict[str, DeskView], settings: Settings
+) -> tuple[str, dict[str, object]]:
+    if settings.web_port is None:
+        public_state = t.gettext("The public page is off (WEB_PORT is not set).")
+    else:
+        public_state = t.gettext("The public page is on: {url}").format(
+            url=esc(settings.public_url or f"port {settings.web_port}")
+        )
     listed = [*MENU, *(k for k in views if k not in (*MENU, *MENU_LAST)), *MENU_LAST]
     names = [k for k in listed if k in views and views[k].below]
     buttons = [(t.gettext(views[k].label), f"adm:go:{k}") for k in names]
@@ -71,7 +82,8 @@ def _menu(t: Translator, views: dict[str, DeskView]) -> tuple[str, dict[str, obj
         *([broadcasts] if broadcasts else []),
         [(t.gettext("📤 Exports"), "adm:exports:"), (t.gettext("🧾 Audit log"), "adm:log:0.-.0")],
     ]
-    return t.gettext("<b>Pact team desk</b>\nWhat do you want to do?"), keyboard(rows)
+    text = t.gettext("<b>Pact team desk</b>\nWhat do you want to do?")
+    return f"{text}\n\n{public_state}", keyboard(rows)
 
 
 async def on_button(update: Update, context: PactContext, action: str, value: str) -> None:
@@ -80,7 +92,7 @@ async def on_button(update: Update, context: PactContext, action: str, value: st
     await context.services.team.require_member(person_id)
     views = wiring(context).desk
     if action == "menu":
-        await show(update, context, *_menu(t, views))
+        await show(update, context, *_menu(t, views, context.services.settings))
     elif action in ("go", "broadcasts"):
         view = views.get(value if action == "go" else action)
         if view is None:

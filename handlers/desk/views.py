@@ -39,6 +39,7 @@ from handlers.kit.render import (
     lever_name,
     organisation_summary,
     progress,
+    public_page_line,
     sector_name,
     status_name,
     within_budget,
@@ -340,6 +341,9 @@ async def stats(update: Update, context: PactContext) -> None:
             f"<b>{esc(campaign.title_in(t.locale))}</b>",
             *figure_lines(t, endorsed, sectors),
         ]
+    link = public_page_line(t, services.settings.public_url)
+    if link:
+        lines += ["", link]
     await show(update, context, "\n".join(lines))
     if figures.indicators or any(figures.intentions_per_lever_and_status.values()):
         chart = await STATS_CHART.png(_chart_figures(t, figures, sectors))

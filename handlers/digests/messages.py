@@ -19,7 +19,7 @@ from bot.clock import from_db
 from bot.delivery.kinds import Kind, Parts, Photo, Skip, Text
 from bot.delivery.outbox import Due
 from bot.i18n import Translator
-from bot.measure import cut
+from bot.measure import cut, units
 from bot.services import Services
 from bot.services.digests import (
     Attention,
@@ -33,7 +33,7 @@ from bot.services.digests import (
 from bot.services.sectors import Sector
 from bot.vocabulary import LEVERS
 from handlers.kit.common import esc, keyboard
-from handlers.kit.render import lever_name, sector_name, status_name
+from handlers.kit.render import lever_name, public_page_line, sector_name, status_name
 
 MESSAGE_BUDGET = 4000  # characters of HTML per message (Telegram shows at most 4,096)
 ITEMS_SHOWN = 20  # per section; "… and 12 more" after
@@ -199,14 +199,14 @@ def pack(found: list[Section], budget: int = MESSAGE_BUDGET) -> list[str]:
     current = ""
     for heading, items in found:
         block = "\n".join([heading, *items])
-        if current and len(current) + 2 + len(block) <= budget:
+        if current and units(current) + 2 + units(block) <= budget:
             current += "\n\n" + block
             continue
         if current:
             messages.append(current)
         current = heading
         for item in items:
-            if len(current) + 1 + len(item) > budget:
+            if units(current) + 1 + units(item) > budget:
                 messages.append(current)
                 current = item
             else:
@@ -298,6 +298,9 @@ class DigestRenderer:
                 [(progress_label(t, a), f"prog:start:{a.intention_id}")]
                 for a in digest.attention[:ATTENTION_BUTTONS]
             ]
+        link = public_page_line(t, self._services.settings.public_url)
+        if link:
+            found.append((link, []))
         texts = pack(found)
         if buttons:
             rows += settings_buttons(t)

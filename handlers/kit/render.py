@@ -386,3 +386,10 @@ def sending_time(t: Translator, messages: int, rate: float) -> str:
     if seconds < 60:
         return t.gettext("less than a minute")
     return t.gettext("about {minutes} min").format(minutes=t.number(math.ceil(seconds / 60)))
+
+
+def public_page_line(t: Translator, public_url: str | None) -> str | None:
+    """Where anyone can follow the pact, when the bot serves its public page."""
+    if not public_url:
+        return None
+    return t.gettext("🌐 Anyone can follow the commitments here: {url}").format(url=esc(public_url))
