@@ -149,25 +149,26 @@ async def _telegram(settings: Settings) -> list[str]:
 
 
 def publish(settings: Settings, folder: Path) -> int:
-    """The open data as static files in `folder/opendata/`, for a team that hosts them
-    elsewhere (a cron job or a CI pushes the folder to any web host)."""
-    from bot.services.opendata import OpenData
+    """The public pages (in every language, linked relatively) and the open data as
+    static files in `folder`, for a team that hosts them elsewhere (a cron job or a CI
+    pushes the folder to any web host)."""
+    from bot.public import site
+    from bot.services import build_services
 
     async def build() -> dict[str, bytes]:
         db = Database(settings.database_path)
         await db.open()
         try:
-            package = await OpenData(db, SystemClock(), settings.open_data_license).package()
+            return await site.files(build_services(settings, db, SystemClock()))
         finally:
             await db.close()
-        return package.files
 
-    files = asyncio.run(build())
-    target = folder / "opendata"
-    target.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        partial = target / f".{name}.partial"
+    found = asyncio.run(build())
+    for name, content in found.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
         partial.write_bytes(content)
-        storage.publish(partial, target / name)
-    print(f"{len(files)} files in {target}")
+        storage.publish(partial, target)
+    print(f"{len(found)} files in {folder}")
     return 0

@@ -122,14 +122,18 @@ def web_app(app: PactApplication) -> Starlette:
     async def glance(request: Request) -> Response:
         t = translator_for(request)
         found = await services.public.glance()
-        return html(request, pages.glance(t, found, await services.sectors.all()))
+        return html(
+            request, pages.glance(t, found, await services.sectors.all(), pages.Links(t.locale))
+        )
 
     async def commitments(request: Request) -> Response:
         t = translator_for(request)
         sectors = await services.sectors.all()
         chosen = Filters.read(dict(request.query_params), {s.id for s in sectors})
         items, more = await services.public.commitments(chosen)
-        return html(request, pages.commitments(t, items, more, chosen, sectors))
+        return html(
+            request, pages.commitments(t, items, more, chosen, sectors, pages.Links(t.locale))
+        )
 
     async def commitment(request: Request) -> Response:
         t = translator_for(request)
@@ -140,18 +144,24 @@ def web_app(app: PactApplication) -> Starlette:
             else None
         )
         if found is None:
-            return html(request, pages.missing(t), 404)
-        return html(request, pages.commitment(t, *found))
+            return html(request, pages.missing(t, pages.Links(t.locale)), 404)
+        return html(request, pages.commitment(t, *found, pages.Links(t.locale)))
 
     async def opinions(request: Request) -> Response:
         t = translator_for(request)
-        return html(request, pages.opinions(t, await services.public.opinions()))
+        return html(
+            request, pages.opinions(t, await services.public.opinions(), pages.Links(t.locale))
+        )
 
     async def style(request: Request) -> Response:
         return Response(STYLE, media_type="text/css", headers=PAGE_HEADERS)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return html(request, pages.missing(translator_for(request)), 404)
+        return html(
+            request,
+            pages.missing(translator_for(request), pages.Links(translator_for(request).locale)),
+            404,
+        )
 
     routes = [
         Route("/", glance, methods=["GET", "HEAD"]),

@@ -139,3 +139,5 @@ def test_publish_writes_the_same_files_for_a_static_host(tmp_path: Path) -> None
     descriptor = json.loads((folder / "datapackage.json").read_text())
     assert descriptor["licenses"][0]["name"] == "ODbL-1.0"
     assert not list(folder.glob(".*partial"))
+    site = tmp_path / "site"
+    assert (site / "index.html").exists() and (site / "nl" / "commitments" / "index.html").exists()

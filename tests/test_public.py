@@ -119,3 +119,28 @@ async def test_the_team_and_the_digest_point_to_the_public_page(tmp_path: Path) 
         assert "🌐" not in texts(await off.send(Person(OWNER_ID, "en"), "/stats"))[0]
     finally:
         await off.stop()
+
+
+async def test_the_static_copy_links_every_page_relatively(
+    harness: Harness, tmp_path: Path
+) -> None:
+    from bot.public import site
+
+    await _pact(harness)
+    found = await site.files(harness.application.services)
+    for name, content in found.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    pages = [name for name in found if name.endswith(".html") and name != "index.html"]
+    assert {"nl/index.html", "fr/opinions.html", "en/commitments/index.html"} <= set(pages)
+    assert any(re.fullmatch(r"en/commitments/\d+\.html", name) for name in pages)
+    for name in pages:
+        text = found[name].decode()
+        for href in re.findall(r'href="([^"]+)"', text):
+            if href.startswith(("http://", "https://", "#")):
+                continue
+            assert not href.startswith("/"), (name, href)
+            target = (tmp_path / name).parent / html.unescape(href)
+            assert target.resolve().exists(), (name, href)
+        for secret in SECRETS:
+            assert secret not in text, (name, secret)

@@ -4,7 +4,7 @@ JavaScript; a chart is an SVG drawn here. Nothing about any person."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -82,6 +82,86 @@ WHAT = {
 }
 
 
+class Links:
+    """The web server's addresses: filters and the language in the query."""
+
+    forms = True
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def other(self, lang: str) -> Links:
+        return type(self)(lang)
+
+    def home(self) -> str:
+        return f"/?lang={self.lang}"
+
+    def commitments(
+        self, page: int = 0, sector: int | None = None, lever: str | None = None,
+        status: str | None = None,
+    ) -> str:  # fmt: skip
+        query = {"sector": sector, "lever": lever, "status": status, "page": page or None}
+        shown = {k: v for k, v in query.items() if v is not None}
+        return "/commitments?" + urlencode({**shown, "lang": self.lang})
+
+    def commitment(self, number: int) -> str:
+        return f"/commitments/{number}?lang={self.lang}"
+
+    def opinions(self) -> str:
+        return f"/opinions?lang={self.lang}"
+
+    def opendata(self) -> str:
+        return "/opendata/"
+
+    def style(self) -> str:
+        return "/static/style.css"
+
+    def form_action(self) -> str:
+        return "/commitments"
+
+
+class StaticLinks(Links):
+    """A static copy's files, linked relatively (`depth`: folders below the root):
+    `<lang>/index.html`, `<lang>/commitments/<list>.html` for all, a sector or a lever,
+    `<lang>/commitments/<id>.html`, `<lang>/opinions.html`; no forms."""
+
+    forms = False
+
+    def __init__(self, lang: str, depth: int = 2) -> None:
+        super().__init__(lang)
+        self.depth = depth
+        self._up = "../" * depth
+
+    def other(self, lang: str) -> Links:
+        return StaticLinks(lang, self.depth)
+
+    def home(self) -> str:
+        return f"{self._up}{self.lang}/index.html"
+
+    def commitments(
+        self, page: int = 0, sector: int | None = None, lever: str | None = None,
+        status: str | None = None,
+    ) -> str:  # fmt: skip
+        return f"{self._up}{self.lang}/commitments/{list_name(sector, lever, page)}.html"
+
+    def commitment(self, number: int) -> str:
+        return f"{self._up}{self.lang}/commitments/{number}.html"
+
+    def opinions(self) -> str:
+        return f"{self._up}{self.lang}/opinions.html"
+
+    def opendata(self) -> str:
+        return f"{self._up}opendata/datapackage.json"
+
+    def style(self) -> str:
+        return f"{self._up}static/style.css"
+
+
+def list_name(sector: int | None, lever: str | None, page: int) -> str:
+    base = f"sector-{sector}" if sector is not None else f"lever-{lever}" if lever else "index"
+    return f"{base}-{page + 1}" if page else base
+
+
 def choose_locale(asked: str | None, accept: str | None, default: str) -> str:
     """`?lang=` first, then the browser's `Accept-Language` (by its order), else the
     default."""
@@ -94,19 +174,31 @@ def choose_locale(asked: str | None, accept: str | None, default: str) -> str:
     return default
 
 
-def _page(t: Translator, template: str, title: str, here: str, path: str, **extra: Any) -> str:
+def _page(
+    t: Translator,
+    links: Links,
+    template: str,
+    title: str,
+    here: str,
+    same: Callable[[Links], str],
+    **extra: Any,
+) -> str:
+    """`same`: this page's address in another language's links (the language switch)."""
     labels = {key: t.gettext(message) for key, message in LABELS.items()}
-    languages = [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
+    languages = [
+        (code, LANGUAGE_NAMES[code], same(links.other(code))) for code in SUPPORTED_LOCALES
+    ]
     return ENV.get_template(template).render(
-        lang=t.locale, l=labels, title=title, here=here, path=path, languages=languages, **extra
-    )
+        lang=t.locale, l=labels, title=title, here=here, links=links, languages=languages,
+        **extra,
+    )  # fmt: skip
 
 
 def _sector_names(t: Translator, sectors: list[Sector]) -> dict[int, str]:
     return {s.id: s.name(t.locale) for s in sectors}
 
 
-def glance(t: Translator, found: Glance, sectors: list[Sector]) -> str:
+def glance(t: Translator, found: Glance, sectors: list[Sector], links: Links) -> str:
     names = _sector_names(t, sectors)
     rows = []
     for sector in sectors:
@@ -165,10 +257,11 @@ def glance(t: Translator, found: Glance, sectors: list[Sector]) -> str:
     ]
     return _page(
         t,
+        links,
         "glance.html",
         t.gettext("The pact at a glance"),
         "glance",
-        "/",
+        lambda other: other.home(),
         sectors=rows,
         levers=levers,
         totals=totals,
@@ -203,21 +296,15 @@ def _item(t: Translator, item: Commitment) -> dict[str, Any]:
 
 
 def commitments(
-    t: Translator, items: list[Commitment], more: bool, chosen: Filters, sectors: list[Sector]
+    t: Translator,
+    items: list[Commitment],
+    more: bool,
+    chosen: Filters,
+    sectors: list[Sector],
+    links: Links,
 ) -> str:
-    def link(page: int) -> str:
-        query = {
-            k: v
-            for k, v in {
-                "sector": chosen.sector,
-                "lever": chosen.lever,
-                "status": chosen.status,
-                "page": page or None,
-                "lang": t.locale,
-            }.items()
-            if v is not None
-        }
-        return "/commitments?" + urlencode(query)
+    def link(page: int, at: Links = links) -> str:
+        return at.commitments(page, chosen.sector, chosen.lever, chosen.status)
 
     names = _sector_names(t, sectors)
     choices = {
@@ -225,13 +312,13 @@ def commitments(
         "lever": [(lv.code, t.gettext(lv.name)) for lv in LEVERS],
         "status": [(code, t.gettext(s.name)) for code, s in STATUS.items()],
     }
-    path = link(chosen.page).replace(f"&lang={t.locale}", "").replace(f"lang={t.locale}", "")
     return _page(
         t,
+        links,
         "commitments.html",
         t.gettext("The commitments"),
         "commitments",
-        path.rstrip("?&"),
+        lambda other: link(chosen.page, other),
         items=[_item(t, i) for i in items],
         chosen={"sector": chosen.sector, "lever": chosen.lever, "status": chosen.status},
         choices=choices,
@@ -240,19 +327,22 @@ def commitments(
     )
 
 
-def commitment(t: Translator, item: Commitment, history: list[tuple[Any, str]]) -> str:
+def commitment(
+    t: Translator, item: Commitment, history: list[tuple[Any, str]], links: Links
+) -> str:
     return _page(
         t,
+        links,
         "commitment.html",
         item.title,
         "commitments",
-        f"/commitments/{item.id}",
+        lambda other: other.commitment(item.id),
         item=_item(t, item),
         history=[(t.date(at, "short"), text) for at, text in history],
     )
 
 
-def opinions(t: Translator, found: list[tuple[Campaign, list[Endorsement]]]) -> str:
+def opinions(t: Translator, found: list[tuple[Campaign, list[Endorsement]]], links: Links) -> str:
     campaigns = []
     for campaign, endorsements in found:
         names = [
@@ -281,13 +371,13 @@ def opinions(t: Translator, found: list[tuple[Campaign, list[Endorsement]]]) -> 
             }
         )
     return _page(
-        t, "opinions.html", t.gettext("Published opinion texts"), "opinions", "/opinions",
-        campaigns=campaigns,
+        t, links, "opinions.html", t.gettext("Published opinion texts"), "opinions",
+        lambda other: other.opinions(), campaigns=campaigns,
     )  # fmt: skip
 
 
-def missing(t: Translator) -> str:
-    return _page(t, "missing.html", t.gettext("Not found"), "", "/")
+def missing(t: Translator, links: Links) -> str:
+    return _page(t, links, "missing.html", t.gettext("Not found"), "", lambda o: o.home())
 
 
 def query_of(params: Mapping[str, str]) -> dict[str, str]:
