@@ -16,7 +16,7 @@ from bot.vocabulary import LEVER, STATUS
 PAGE = 20
 RECENT = 20
 UPCOMING = 10
-HISTORY = 50
+HISTORY = 30  # the latest updates: a page stays under 60 KB
 
 
 @dataclass(frozen=True, slots=True)

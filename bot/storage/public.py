@@ -9,10 +9,12 @@ import aiosqlite
 from bot.storage.db import Row, many, one
 
 _AGREED = "o.public = 1"
+# CROSS JOIN keeps this order: intentions newest first by their id, each organisation
+# looked up by its key, until the page is full.
 _INTENTION = (
     "SELECT i.id, i.title, i.description, i.sector_id, i.lever, i.status, i.due_date,"
     " i.organisation_id, o.name AS organisation, o.website"
-    " FROM intention i JOIN organisation o ON o.id = i.organisation_id"
+    " FROM intention i CROSS JOIN organisation o ON o.id = i.organisation_id"
 )
 
 
@@ -29,9 +31,11 @@ async def recent(conn: aiosqlite.Connection, since: str, limit: int) -> list[Row
     """The latest changes to agreed organisations' intentions (a range of the time index)."""
     return await many(
         conn,
+        # CROSS JOIN keeps this order: the newest events first, down the time index,
+        # stopping at the limit (not every event of the month, then sorted).
         "SELECT e.kind, e.at, e.detail, i.id, i.title, o.name AS organisation"
-        " FROM intention_event e JOIN intention i ON i.id = e.intention_id"
-        " JOIN organisation o ON o.id = i.organisation_id"
+        " FROM intention_event e CROSS JOIN intention i ON i.id = e.intention_id"
+        " CROSS JOIN organisation o ON o.id = i.organisation_id"
         " WHERE e.at >= ? AND o.public = 1 AND e.kind IN ('created', 'status', 'progress')"
         " ORDER BY e.at DESC LIMIT ?",
         (since, limit),
