@@ -15,7 +15,9 @@ import hmac
 import json
 import logging
 import signal
-from collections.abc import Iterator
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator
 from email.utils import formatdate
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -55,7 +57,9 @@ SAFE = {
 }
 
 
-def web_app(app: PactApplication) -> Starlette:
+def web_app(
+    app: PactApplication, monotonic: Callable[[], float] = time.monotonic
+) -> Starlette:
     settings = app.services.settings
 
     async def health(request: Request) -> Response:
@@ -111,57 +115,65 @@ def web_app(app: PactApplication) -> Starlette:
         )
         return translator(locale, settings.timezone)
 
-    def html(request: Request, body: str, status: int = 200) -> Response:
-        content = body.encode()
-        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    cache = PageCache(services.public.mark, monotonic)
+
+    async def page(request: Request, render: Render) -> Response:
+        """A page from the cache while the data did not change (and for a minute at
+        most), rendered and kept otherwise; 304 when the browser has it already."""
+        t = translator_for(request)
+        key = (request.url.path, str(sorted(request.query_params.multi_items())), t.locale)
+        content, status, etag = await cache.get(key, lambda: render(t))
         headers = {**PAGE_HEADERS, "ETag": etag, "Cache-Control": "public, max-age=60"}
         if status == 200 and request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         return Response(content, status, media_type="text/html; charset=utf-8", headers=headers)
 
     async def glance(request: Request) -> Response:
-        t = translator_for(request)
-        found = await services.public.glance()
-        return html(
-            request, pages.glance(t, found, await services.sectors.all(), pages.Links(t.locale))
-        )
+        async def render(t: Translator) -> tuple[str, int]:
+            found = await services.public.glance()
+            sectors = await services.sectors.all()
+            return pages.glance(t, found, sectors, pages.Links(t.locale)), 200
+
+        return await page(request, render)
 
     async def commitments(request: Request) -> Response:
-        t = translator_for(request)
-        sectors = await services.sectors.all()
-        chosen = Filters.read(dict(request.query_params), {s.id for s in sectors})
-        items, more = await services.public.commitments(chosen)
-        return html(
-            request, pages.commitments(t, items, more, chosen, sectors, pages.Links(t.locale))
-        )
+        async def render(t: Translator) -> tuple[str, int]:
+            sectors = await services.sectors.all()
+            chosen = Filters.read(dict(request.query_params), {s.id for s in sectors})
+            items, more = await services.public.commitments(chosen)
+            links = pages.Links(t.locale)
+            return pages.commitments(t, items, more, chosen, sectors, links), 200
+
+        return await page(request, render)
 
     async def commitment(request: Request) -> Response:
-        t = translator_for(request)
-        number = str(request.path_params["number"])
-        found = (
-            await services.public.commitment(int(number))
-            if number.isdigit() and len(number) <= 12
-            else None
-        )
-        if found is None:
-            return html(request, pages.missing(t, pages.Links(t.locale)), 404)
-        return html(request, pages.commitment(t, *found, pages.Links(t.locale)))
+        async def render(t: Translator) -> tuple[str, int]:
+            number = str(request.path_params["number"])
+            found = (
+                await services.public.commitment(int(number))
+                if number.isdigit() and len(number) <= 12
+                else None
+            )
+            if found is None:
+                return pages.missing(t, pages.Links(t.locale)), 404
+            return pages.commitment(t, *found, pages.Links(t.locale)), 200
+
+        return await page(request, render)
 
     async def opinions(request: Request) -> Response:
-        t = translator_for(request)
-        return html(
-            request, pages.opinions(t, await services.public.opinions(), pages.Links(t.locale))
-        )
+        async def render(t: Translator) -> tuple[str, int]:
+            found = await services.public.opinions()
+            return pages.opinions(t, found, pages.Links(t.locale)), 200
+
+        return await page(request, render)
 
     async def style(request: Request) -> Response:
         return Response(STYLE, media_type="text/css", headers=PAGE_HEADERS)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return html(
-            request,
-            pages.missing(translator_for(request), pages.Links(translator_for(request).locale)),
-            404,
-        )
+        t = translator_for(request)
+        body = pages.missing(t, pages.Links(t.locale)).encode()
+        return Response(body, 404, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     routes = [
         Route("/", glance, methods=["GET", "HEAD"]),
@@ -177,6 +189,51 @@ def web_app(app: PactApplication) -> Starlette:
         path = urlsplit(settings.webhook_url).path or "/"
         routes.append(Route(path, webhook, methods=["POST"]))
     return Starlette(routes=routes, exception_handlers={404: not_found})
+
+
+Render = Callable[[Translator], Awaitable[tuple[str, int]]]
+
+
+class PageCache:
+    """Rendered pages, kept while the published data do not change: the data's mark is
+    read again every few seconds, and a page is kept a minute at most (what is "recent"
+    or "ahead" moves with time). So a page reflects a change within seconds, and serving
+    the same page again costs a dictionary lookup."""
+
+    RECHECK = 5.0  # seconds between two looks at the data's mark
+    LIFE = 60.0  # seconds a page is kept at most
+    SIZE = 2000  # pages kept (languages and filters included)
+
+    def __init__(
+        self, mark: Callable[[], Awaitable[str]], monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._mark = mark
+        self._monotonic = monotonic
+        self._seen: str | None = None
+        self._checked = -self.RECHECK
+        self._pages: OrderedDict[object, tuple[float, bytes, int, str]] = OrderedDict()
+
+    async def get(
+        self, key: object, render: Callable[[], Awaitable[tuple[str, int]]]
+    ) -> tuple[bytes, int, str]:
+        now = self._monotonic()
+        if now - self._checked >= self.RECHECK:
+            self._checked = now
+            mark = await self._mark()
+            if mark != self._seen:
+                self._seen = mark
+                self._pages.clear()
+        kept = self._pages.get(key)
+        if kept is not None and now - kept[0] < self.LIFE:
+            self._pages.move_to_end(key)
+            return kept[1], kept[2], kept[3]
+        body, status = await render()
+        content = body.encode()
+        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+        self._pages[key] = (now, content, status, etag)
+        if len(self._pages) > self.SIZE:
+            self._pages.popitem(last=False)
+        return content, status, etag
 
 
 class _Server(uvicorn.Server):

@@ -144,3 +144,27 @@ async def test_the_static_copy_links_every_page_relatively(
             assert target.resolve().exists(), (name, href)
         for secret in SECRETS:
             assert secret not in text, (name, secret)
+
+
+async def test_a_new_organisation_that_agrees_appears_within_seconds(harness: Harness) -> None:
+    from tests.flows import record_intention, register
+    from tests.harness import Person
+
+    seconds = [0.0]
+    app = web_app(harness.application, monotonic=lambda: seconds[0])
+    transport = httpx.ASGITransport(app=app)
+    newcomer = Person(995, "en")
+    await register(harness, newcomer, "Vzw Nieuwkomer")
+    await record_intention(harness, newcomer, "Buddy project")
+    async with httpx.AsyncClient(transport=transport, base_url="http://pact") as client:
+        before = (await client.get("/commitments?lang=en")).text
+        assert "Buddy project" not in before  # not agreed yet
+        await harness.tap(newcomer, "org:public:yes")
+        seconds[0] += 1.0
+        assert (await client.get("/commitments?lang=en")).text == before  # served again
+        seconds[0] += 5.0  # the cache looks at the data again
+        after = (await client.get("/commitments?lang=en")).text
+        assert "Buddy project" in after and "Vzw Nieuwkomer" in after
+        await harness.tap(newcomer, "org:public:no")
+        seconds[0] += 5.0
+        assert "Buddy project" not in (await client.get("/commitments?lang=en")).text

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, from_db, to_db
 from bot.services.endorsements import Campaign, Endorsement, campaign_of, endorsement_of
-from bot.storage import endorsements, public
+from bot.storage import endorsements, opendata, public
 from bot.storage.db import Database, Row
 from bot.vocabulary import LEVER, STATUS
 
@@ -87,6 +87,10 @@ class PublicPact:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+
+    async def mark(self) -> str:
+        """A mark that moves whenever what the pages show may have changed."""
+        return await opendata.changed(self._db.reader)
 
     async def glance(self) -> Glance:
         reader = self._db.reader

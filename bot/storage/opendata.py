@@ -70,6 +70,7 @@ async def changed(conn: aiosqlite.Connection) -> str:
         "SELECT (SELECT max(id) FROM intention_event), (SELECT max(id) FROM progress),"
         " (SELECT max(public_at) FROM organisation), (SELECT max(updated_at) FROM session),"
         " (SELECT max(published_at) FROM campaign), (SELECT count(*) FROM organisation),"
+        " (SELECT count(*) FROM organisation WHERE public = 1),"
         " (SELECT max(id) FROM indicator)",
     )
     return "|".join(str(value) for value in found[0])
