@@ -57,9 +57,7 @@ SAFE = {
 }
 
 
-def web_app(
-    app: PactApplication, monotonic: Callable[[], float] = time.monotonic
-) -> Starlette:
+def web_app(app: PactApplication, monotonic: Callable[[], float] = time.monotonic) -> Starlette:
     settings = app.services.settings
 
     async def health(request: Request) -> Response:
