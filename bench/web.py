@@ -37,6 +37,8 @@ from bench.scale import QuietRequest
 from bot.web import _Server, web_app
 from tests.harness import FakeClock, Harness, Person
 
+# The glance, the first page of commitments, a filtered one (and one commitment); `fresh`
+# adds a query parameter the pages ignore, so that each request is rendered anew.
 PATHS = ("/?lang=en", "/commitments?lang=en", "/commitments?lang=nl&lever=agency")
 
 
@@ -53,13 +55,17 @@ def _agree(database: Path) -> int:
     return int(row[0])
 
 
-def _fetch(base: str, paths: list[str], seconds: float, pace: float | None, out: object) -> None:
+def _fetch(
+    base: str, paths: list[str], seconds: float, pace: float | None, out: object, fresh: bool
+) -> None:
     """In another process: fetch `paths` in turn for `seconds` (at `pace` a second, or as
-    fast as one connection goes); the number fetched."""
+    fast as one connection goes; `fresh`: each address new, so every page is rendered,
+    none served from the cache); the number fetched."""
     count = 0
     began = time.perf_counter()
     while time.perf_counter() - began < seconds:
-        with urllib.request.urlopen(base + paths[count % len(paths)], timeout=10) as answer:
+        path = paths[count % len(paths)] + (f"&fresh={count}" if fresh else "")
+        with urllib.request.urlopen(base + path, timeout=10) as answer:
             answer.read()
         count += 1
         if pace:
@@ -79,23 +85,30 @@ async def _serve(h: Harness, port: int) -> _Server:
     return server
 
 
-async def _in_other_process(base: str, paths: list[str], seconds: float, pace: float | None) -> int:
+async def _in_other_process(
+    base: str, paths: list[str], seconds: float, pace: float | None, fresh: bool = False
+) -> int:
     queue: multiprocessing.Queue[int] = multiprocessing.Queue()
-    process = multiprocessing.Process(target=_fetch, args=(base, paths, seconds, pace, queue))
+    process = multiprocessing.Process(
+        target=_fetch, args=(base, paths, seconds, pace, queue, fresh)
+    )
     process.start()
     while process.is_alive():  # noqa: ASYNC110 - the bot's loop serves the pages meanwhile
         await asyncio.sleep(0.05)
     return int(queue.get())
 
 
-async def per_second(database: Path, number: int, seconds: float, port: int) -> float:
+async def per_second(
+    database: Path, number: int, seconds: float, port: int, fresh: bool = False
+) -> float:
     h = Harness(database, FakeClock(NOW), {"ADMIN_IDS": "1"}, request_class=QuietRequest)
     await h.start()
     try:
         server = await _serve(h, port)
         paths = [*PATHS, f"/commitments/{number}?lang=fr"]
-        await _in_other_process(f"http://127.0.0.1:{port}", paths, 1.0, None)  # warm up
-        done = await _in_other_process(f"http://127.0.0.1:{port}", paths, seconds, None)
+        base = f"http://127.0.0.1:{port}"
+        await _in_other_process(base, paths, 1.0, None, fresh)  # warm up
+        done = await _in_other_process(base, paths, seconds, None, fresh)
         server.should_exit = True
     finally:
         await h.stop()
@@ -140,6 +153,13 @@ def main(seconds: float) -> None:
         rate_big = asyncio.run(per_second(big, numbers[1], seconds, 18762))
         print(f"pages a second: {rate_small:.0f} at scale 1, {rate_big:.0f} at scale 10")
         print(f"size_ratio: {rate_small / rate_big:.2f}")
+        fresh_small = asyncio.run(per_second(small, numbers[0], seconds, 18764, fresh=True))
+        fresh_big = asyncio.run(per_second(big, numbers[1], seconds, 18765, fresh=True))
+        print(
+            f"pages rendered a second (none from the cache): {fresh_small:.0f} at scale 1, "
+            f"{fresh_big:.0f} at scale 10"
+        )
+        print(f"size_ratio (rendered): {fresh_small / fresh_big:.2f}")
         alone, loaded = asyncio.run(under_load(big, numbers[1], seconds, 18763))
         print(f"load_ratio: {loaded / alone:.2f}")
 

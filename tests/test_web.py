@@ -155,6 +155,8 @@ def test_python_m_bot_by_webhook_then_back_to_polling(tmp_path: Path, bot_api: s
         assert not any(p.endswith("/getUpdates") for p in FakeBotApi.seen)
         status, report = _get(f"http://127.0.0.1:{port}/health")
         assert status == 200 and report["mode"] == "webhook", report
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?lang=en", timeout=5) as page:
+            assert page.status == 200 and b"<h1>The pact at a glance</h1>" in page.read()
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
     finally:
