@@ -8,13 +8,17 @@ import aiosqlite
 
 from bot.storage.db import Row, many, one
 
-_AGREED = "o.public = 1"
-# CROSS JOIN keeps this order: intentions newest first by their id, each organisation
-# looked up by its key, until the page is full.
+# Each organisation is looked up by its key, row by row, as the intentions (or events) go
+# newest first: a join would let SQLite build a filter over every agreed organisation
+# first, a cost that grows with the pact.
+_AGREED = "(SELECT public FROM organisation WHERE id = i.organisation_id) = 1"
+_OWNER = "(SELECT organisation_id FROM intention WHERE id = e.intention_id)"
 _INTENTION = (
     "SELECT i.id, i.title, i.description, i.sector_id, i.lever, i.status, i.due_date,"
-    " i.organisation_id, o.name AS organisation, o.website"
-    " FROM intention i CROSS JOIN organisation o ON o.id = i.organisation_id"
+    " i.organisation_id,"
+    " (SELECT name FROM organisation WHERE id = i.organisation_id) AS organisation,"
+    " (SELECT website FROM organisation WHERE id = i.organisation_id) AS website"
+    " FROM intention i"
 )
 
 
@@ -31,12 +35,14 @@ async def recent(conn: aiosqlite.Connection, since: str, limit: int) -> list[Row
     """The latest changes to agreed organisations' intentions (a range of the time index)."""
     return await many(
         conn,
-        # CROSS JOIN keeps this order: the newest events first, down the time index,
-        # stopping at the limit (not every event of the month, then sorted).
-        "SELECT e.kind, e.at, e.detail, i.id, i.title, o.name AS organisation"
-        " FROM intention_event e CROSS JOIN intention i ON i.id = e.intention_id"
-        " CROSS JOIN organisation o ON o.id = i.organisation_id"
-        " WHERE e.at >= ? AND o.public = 1 AND e.kind IN ('created', 'status', 'progress')"
+        # The newest events first, down the time index, stopping at the limit (not every
+        # event of the month, then sorted).
+        "SELECT e.kind, e.at, e.detail, e.intention_id AS id,"  # noqa: S608 - constants only
+        " (SELECT title FROM intention WHERE id = e.intention_id) AS title,"
+        f" (SELECT name FROM organisation WHERE id = {_OWNER}) AS organisation"
+        " FROM intention_event e"
+        " WHERE e.at >= ? AND e.kind IN ('created', 'status', 'progress')"
+        f" AND (SELECT public FROM organisation WHERE id = {_OWNER}) = 1"
         " ORDER BY e.at DESC LIMIT ?",
         (since, limit),
     )
@@ -64,7 +70,9 @@ async def page(
     """A page of agreed organisations' intentions, newest first, filtered."""
     where = [_AGREED]
     params: list[object] = []
-    for column, value in (("i.sector_id", sector), ("i.lever", lever), ("i.status", status)):
+    # `+`: no index for these; the newest ids first, filtered as they come, whatever the
+    # size of a sector (an index would sort all of its intentions first).
+    for column, value in (("+i.sector_id", sector), ("+i.lever", lever), ("+i.status", status)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
@@ -73,7 +81,7 @@ async def page(
 
 
 async def intention(conn: aiosqlite.Connection, intention_id: int) -> Row | None:
-    sql = _INTENTION + " WHERE i.id = ? AND o.public = 1"
+    sql = _INTENTION + " WHERE i.id = ? AND " + _AGREED
     return await one(conn, sql, (intention_id,))
 
 
