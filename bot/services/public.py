@@ -17,6 +17,7 @@ PAGE = 20
 RECENT = 20
 UPCOMING = 10
 HISTORY = 30  # the latest updates: a page stays under 60 KB
+PAGES_MOST = 500  # pages of 20 a list goes to (a deeper page from a forged address: the last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ class Filters:
             sector if sector in sectors else None,
             lever if lever in LEVER else None,
             status if status in STATUS else None,
-            min(number("page") or 0, 10_000),
+            min(number("page") or 0, PAGES_MOST),
         )
 
 
