@@ -288,7 +288,8 @@ def _item(t: Translator, item: Commitment) -> dict[str, Any]:
                 "baseline": t.number(ind.baseline),
                 "target": t.number(ind.target),
                 "current": "–" if ind.current is None else t.number(ind.current),
-                "progress": "–" if ind.progress is None else t.percent(round(ind.progress, 2)),
+                # As the bot shows it: from baseline to target (over 100% past the target).
+                "progress": "–" if ind.current is None else t.percent(round(ind.fraction, 2)),
             }
             for ind in item.indicators
         ],

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, from_db, to_db
 from bot.services.endorsements import Campaign, Endorsement, campaign_of, endorsement_of
+from bot.services.intentions import Indicator
 from bot.storage import endorsements, opendata, public
 from bot.storage.db import Database, Row
 from bot.vocabulary import LEVER, STATUS
@@ -18,21 +19,6 @@ RECENT = 20
 UPCOMING = 10
 HISTORY = 30  # the latest updates: a page stays under 60 KB
 PAGES_MOST = 500  # pages of 20 a list goes to (a deeper page from a forged address: the last)
-
-
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    name: str
-    unit: str
-    baseline: float
-    target: float
-    current: float | None
-
-    @property
-    def progress(self) -> float | None:
-        if self.current is None or self.target == self.baseline:
-            return None
-        return max(0.0, min(1.0, (self.current - self.baseline) / (self.target - self.baseline)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +143,7 @@ class PublicPact:
             for r in await public.indicators(self._db.reader, ids):
                 indicators.setdefault(int(r["intention_id"]), []).append(
                     Indicator(
+                        int(r["id"]),
                         r["name"],
                         r["unit"],
                         float(r["baseline"]),

@@ -88,7 +88,7 @@ async def intention(conn: aiosqlite.Connection, intention_id: int) -> Row | None
 async def indicators(conn: aiosqlite.Connection, intention_ids: list[int]) -> list[Row]:
     marks = ",".join("?" * len(intention_ids))
     sql = (
-        "SELECT intention_id, name, unit, baseline, target, current FROM indicator"  # noqa: S608
+        "SELECT id, intention_id, name, unit, baseline, target, current FROM indicator"  # noqa: S608
         f" WHERE intention_id IN ({marks}) ORDER BY intention_id, position, id"
     )
     return await many(conn, sql, intention_ids)
