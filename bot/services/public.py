@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from bot.clock import Clock, from_db, to_db
 from bot.services.endorsements import Campaign, Endorsement, campaign_of, endorsement_of
 from bot.services.intentions import Indicator
-from bot.storage import endorsements, opendata, public
+from bot.storage import digests, endorsements, opendata, public
 from bot.storage.db import Database, Row
 from bot.vocabulary import LEVER, STATUS
 
 PAGE = 20
 RECENT = 20
 UPCOMING = 10
+AHEAD = dt.timedelta(days=90)  # the sessions of the next three months
 HISTORY = 30  # the latest updates: a page stays under 60 KB
 PAGES_MOST = 500  # pages of 20 a list goes to (a deeper page from a forged address: the last)
 
@@ -88,7 +89,8 @@ class PublicPact:
             per_lever[r["lever"]] = (total + float(r["total"]), n + int(r["n"]))
         now = self._clock.now()
         recent = await public.recent(reader, to_db(now - dt.timedelta(days=30)), RECENT)
-        upcoming = await public.upcoming(reader, to_db(now), UPCOMING)
+        ahead = to_db(now + AHEAD)
+        upcoming = (await digests.upcoming_sessions(reader, to_db(now), ahead))[:UPCOMING]
         return Glance(
             organisations={int(r["sector_id"]): int(r["n"]) for r in organisations if r["n"]},
             intentions={

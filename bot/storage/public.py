@@ -48,17 +48,6 @@ async def recent(conn: aiosqlite.Connection, since: str, limit: int) -> list[Row
     )
 
 
-async def upcoming(conn: aiosqlite.Connection, now: str, limit: int) -> list[Row]:
-    return await many(
-        conn,
-        "SELECT s.id, s.title, s.start_at, s.all_sectors,"
-        " (SELECT group_concat(sector_id) FROM session_sector WHERE session_id = s.id) AS sectors"
-        " FROM session s WHERE s.state = 'scheduled' AND s.start_at >= ?"
-        " ORDER BY s.start_at LIMIT ?",
-        (now, limit),
-    )
-
-
 async def page(
     conn: aiosqlite.Connection,
     sector: int | None,
