@@ -78,7 +78,7 @@ TEAM_VIEWS = [
 AREAS = [
     "int", "prog", "edit", "ind", "reg", "sec", "ns", "mv", "sed", "next", "mine", "ti",
     "to", "rsvp", "ses", "org", "lang", "privacy", "team", "end", "endv", "cmp", "cmpv", "pub",
-    "mod", "rej", "fol", "dig", "bc", "bcv", "adm", "zz", "",
+    "mod", "rej", "fol", "dig", "bc", "bcv", "adm", "ops", "zz", "",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.text(max_size=30),
@@ -90,7 +90,8 @@ ACTIONS = [
     "start", "open", "ok", "edit", "sector", "lever", "due", "back", "skip", "page", "menu",
     "yes", "no", "accept", "remove", "who", "name", "consent", "resume", "stop", "withdraw",
     "withdrawn", "text", "clear", "caps", "why", "openask", "openok", "public", "opinion",
-    "mine", "x", "", "report", "log", "history", "list", "sendok",
+    "mine", "x", "", "report", "log", "history", "list", "sendok", "public", "status",
+    "backup", "later",
 ]  # fmt: skip
 FORGED = st.one_of(
     st.builds(
