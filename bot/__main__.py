@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(serve(app, ALLOWED_UPDATES))
         else:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if app.fatal:  # it stopped itself: a damaged database
+            print(app.fatal, file=sys.stderr)
+            return 1
     except InvalidToken:
         print(
             "pactbot: BOT_TOKEN was refused by Telegram; check it with @BotFather.", file=sys.stderr

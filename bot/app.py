@@ -45,6 +45,18 @@ class PactApplication(
     # Set by the composition root (handlers.register): the features put together, read by
     # the handlers only; and what runs once the database is open (menus, features' jobs).
     wiring: object = None
+    fatal: str | None = None  # why the bot stopped itself (a damaged database), if it did
+    on_halt: list[Callable[[], None]]  # what else stops with it (the web server)
+
+    def halt(self, why: str) -> None:
+        """Stop the bot from within (a damaged database): `python -m bot` then says why
+        in one line and exits 1."""
+        self.fatal = why
+        for stop in self.on_halt:
+            stop()
+        if self.running:
+            self.stop_running()
+
     on_start: list[Callable[[PactApplication], Awaitable[None]]]
 
     def wake_dispatcher(self) -> None:
@@ -119,6 +131,7 @@ def build_application(
     app.services = services
     services.operations.mode = "webhook" if settings.webhook_url else "polling"
     app.on_start = []
+    app.on_halt = []
     app.dispatcher = Dispatcher(
         services,
         services.outbox.kinds,

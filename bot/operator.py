@@ -22,12 +22,14 @@ def _newest_hint(settings: Settings) -> str:
     return f"restore the newest backup with the bot stopped: python -m bot restore {newest.path}"
 
 
-def damaged(settings: Settings) -> str | None:
-    """One line when the database fails SQLite's `quick_check`, else None."""
+def damaged(settings: Settings, thorough: bool = False) -> str | None:
+    """One line when the database cannot be read (at start-up, in a moment), or with
+    `thorough`, when it fails SQLite's `quick_check` (which reads every page: the bot runs
+    it once it is up); else None."""
     path = settings.database_path
     if not path.exists():
         return None
-    problem = storage.quick_check(path)
+    problem = storage.quick_check(path) if thorough else storage.readable(path)
     if problem is None:
         return None
     return f"pactbot: the database {path} is damaged ({problem}); {_newest_hint(settings)}"

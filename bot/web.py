@@ -260,6 +260,7 @@ async def serve(app: PactApplication, allowed_updates: list[str]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    app.on_halt.append(lambda: setattr(server, "should_exit", True))
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)

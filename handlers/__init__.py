@@ -88,6 +88,9 @@ async def _schedule_jobs(app: PactApplication) -> None:
         return
     for feature in wired.features:
         for job in feature.jobs:
-            app.job_queue.run_repeating(
-                job.callback, interval=job.every, first=job.first, name=job.name
-            )
+            if job.once:
+                app.job_queue.run_once(job.callback, job.first, name=job.name)
+            else:
+                app.job_queue.run_repeating(
+                    job.callback, interval=job.every, first=job.first, name=job.name
+                )

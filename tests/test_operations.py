@@ -209,9 +209,30 @@ def test_a_damaged_database_stops_the_start_with_one_line_naming_the_newest_back
     newest = tmp_path / "backups" / "pactbot-20261205-033000.sqlite3.gz"
     newest.write_bytes(b"")
     settings = settings_from({"BOT_TOKEN": "1:x", "DATABASE_PATH": str(database)})
-    line = damaged(settings)
-    assert line is not None and "\n" not in line
+    line = damaged(settings, thorough=True)  # SQLite's quick_check reads every page
+    assert line is not None and "\n" not in line and "damaged" in line
     assert f"python -m bot restore {newest}" in line
+    # At start-up only what can be read in a moment: a file that is no database at all.
+    database.write_bytes(b"this is not a database" * 100)
+    line = damaged(settings)
+    assert line is not None and f"python -m bot restore {newest}" in line
+
+
+async def test_once_up_the_bot_checks_the_whole_database_and_stops_if_damaged(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.storage import backup as storage
+
+    app = harness.application
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("operations:integrity")
+    await job.run(app)
+    assert app.fatal is None  # sound
+    monkeypatch.setattr(storage, "quick_check", lambda path: "Page 7: never used")
+    await job.run(app)
+    assert app.fatal is not None and "is damaged (Page 7: never used)" in app.fatal
+    [told] = [c for c in await harness.dispatch() if c.chat_id == OWNER_ID]
+    assert told.text.startswith("⚠️ <b>De databank is beschadigd: de bot is gestopt</b>")
 
 
 async def test_a_failed_migration_leaves_the_database_as_it_was(

@@ -69,6 +69,21 @@ def check_version(database: Path) -> int:
     return int(row[0] or 0)
 
 
+def readable(database: Path) -> str | None:
+    """At start-up, in a moment whatever the size: the header, the schema and the
+    migrations table can be read (the full `quick_check` runs once the bot is up)."""
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("SELECT max(version) FROM schema_migration").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return str(error)
+    return None
+
+
 def quick_check(database: Path) -> str | None:
     """`PRAGMA quick_check` at start-up: None when sound, else what SQLite says."""
     try:

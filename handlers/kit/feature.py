@@ -49,9 +49,10 @@ class Job:
     """A repeating job (JobQueue), scheduled once the database is open."""
 
     name: str
-    every: float  # seconds
+    every: float  # seconds (ignored with `once`)
     callback: JobCallback
     first: float = 1.0
+    once: bool = False  # run once, `first` seconds after the start
 
 
 @dataclass(frozen=True)

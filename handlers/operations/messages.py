@@ -11,6 +11,7 @@ from handlers.kit.common import esc
 from handlers.kit.render import moment
 
 WHAT = {
+    "database": N_("The database is damaged: the bot stopped"),
     "backup": N_("The backup failed"),
     "backlog": N_("Messages wait longer than an hour to be sent"),
     "error": N_("An unexpected error"),
