@@ -1,9 +1,11 @@
 """The bot's web server, in its own event loop (one process, one database writer), as
 python-telegram-bot documents for a custom webhook server: Starlette on uvicorn.
 
-`GET /health` answers 200 or 503 with JSON for platforms and uptime monitors; with
-`WEBHOOK_URL`, Telegram posts updates to its path, each checked against `WEBHOOK_SECRET`
-(Telegram's `secret_token`) before it is queued for the bot.
+The pact in public (`/`, `/commitments`, `/opinions`: `bot/public/`) and its open data
+(`/opendata/`); `GET /health` answers 200 or 503 with JSON for platforms and uptime
+monitors; with `WEBHOOK_URL`, Telegram posts updates to its path, each checked against
+`WEBHOOK_SECRET` (Telegram's `secret_token`) before it is queued for the bot. Only GET
+and HEAD, but for the webhook's POST.
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ def web_app(app: PactApplication, monotonic: Callable[[], float] = time.monotoni
             if len(body) > UPDATE_MOST:
                 raise ValueError("too large")
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
             update = Update.de_json(data, app.bot)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             _LOGGER.info("webhook: an update that could not be read: %s", error)
             return PlainTextResponse("bad request", status_code=400)
         await app.update_queue.put(update)
