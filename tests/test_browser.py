@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 import uvicorn
 
 from bot.web import _Server, web_app
+from tests.bot_api_server import free_port
 from tests.harness import Harness
 from tests.test_opendata import _pact
 
@@ -62,12 +62,6 @@ def _axe(driver: Any) -> list[dict[str, Any]]:
     axe.inject()
     results = axe.run()
     return [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _visit(base: str, width: int, height: int, name: str) -> list[str]:
@@ -117,7 +111,7 @@ def _visit(base: str, width: int, height: int, name: str) -> list[str]:
 
 
 async def _serving(h: Harness, visit: Callable[[str], list[str]]) -> list[str]:
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         web_app(h.application), host="127.0.0.1", port=port, log_config=None, lifespan="off"
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 
 from bot.web import SECRET_HEADER, web_app
-from tests.bot_api_server import FakeBotApi
+from tests.bot_api_server import FakeBotApi, free_port
 from tests.harness import FakeClock, Harness, Person
 from tests.test_config_cli import ROOT, TOKEN
 
@@ -90,12 +89,6 @@ async def test_health_and_a_webhook_that_checks_its_secret(tmp_path: Path) -> No
         await h.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, dict[str, Any]]:
     try:
         with urllib.request.urlopen(url, timeout=5) as answer:
@@ -113,7 +106,7 @@ def _wait(predicate: Any, process: subprocess.Popen[str], what: str) -> None:
 
 
 def test_python_m_bot_by_webhook_then_back_to_polling(tmp_path: Path, bot_api: str) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WEB", "BOT_", "DATABASE"))}
     env.update(
         {

@@ -4,7 +4,7 @@ JavaScript; a chart is an SVG drawn here. Nothing about any person."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +15,7 @@ from bot.i18n import LANGUAGE_NAMES, N_, Translator
 from bot.services.endorsements import Campaign, Endorsement
 from bot.services.public import Commitment, Filters, Glance
 from bot.services.sectors import Sector
-from bot.vocabulary import LEVERS, STATUS
+from bot.vocabulary import LEVER, LEVERS, STATUS
 
 ENV = Environment(
     loader=PackageLoader("bot.public", "templates"),
@@ -277,9 +277,7 @@ def _item(t: Translator, item: Commitment) -> dict[str, Any]:
         "description": item.description,
         "organisation": item.organisation,
         "website": item.website,
-        "lever": t.gettext(next(lv.name for lv in LEVERS if lv.code == item.lever))
-        if any(lv.code == item.lever for lv in LEVERS)
-        else item.lever,
+        "lever": t.gettext(LEVER[item.lever].name) if item.lever in LEVER else item.lever,
         "status": t.gettext(STATUS[item.status].name) if item.status in STATUS else item.status,
         "due": t.date(item.due_date, "short"),
         "indicators": [
@@ -379,7 +377,3 @@ def opinions(t: Translator, found: list[tuple[Campaign, list[Endorsement]]], lin
 
 def missing(t: Translator, links: Links) -> str:
     return _page(t, links, "missing.html", t.gettext("Not found"), "", lambda o: o.home())
-
-
-def query_of(params: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in params.items() if isinstance(v, str)}

@@ -227,14 +227,14 @@ def _csv(header: list[str], rows: list[dict[str, Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     writer.writerow(header)
     for row in rows:
-        writer.writerow(
-            [
-                ""
-                if row[f] is None
-                else ("true" if row[f] is True else "false")
-                if isinstance(row[f], bool)
-                else row[f]
-                for f in header
-            ]
-        )
+        writer.writerow([_cell(row[f]) for f in header])
     return out.getvalue().encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV field as Table Schema reads it: empty for none, true or false for booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value

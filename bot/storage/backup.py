@@ -43,15 +43,15 @@ def check(path: Path) -> int:
         raise BackupError(f"not a database: {error}") from None
     try:
         found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if found != ["ok"]:
-            raise BackupError("integrity_check: " + "; ".join(str(x) for x in found[:5]))
-        version = conn.execute("SELECT max(version) FROM schema_migration").fetchone()[0]
     except sqlite3.Error as error:
-        raise BackupError(f"not a Pactbot database: {error}") from None
+        raise BackupError(f"not a database: {error}") from None
     finally:
         conn.close()
+    if found != ["ok"]:
+        raise BackupError("integrity_check: " + "; ".join(str(x) for x in found[:5]))
+    version = check_version(path)
     newest = max(v for v, _, _ in migrations())
-    if version is None or version > newest:
+    if not version or version > newest:
         raise BackupError(f"schema version {version}: this Pactbot knows up to {newest}")
     return int(version)
 
